@@ -1,0 +1,1 @@
+export { AwsError, isAwsError } from './errors.js';

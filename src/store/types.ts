@@ -1,0 +1,101 @@
+import type { EventCategory, JournalEntry, StoredEvent } from '../records/index.js';
+
+/** The eight LookupEvents attributes, by their wire names. */
+export type LookupAttributeKey =
+  | 'EventId'
+  | 'EventName'
+  | 'ReadOnly'
+  | 'Username'
+  | 'ResourceType'
+  | 'ResourceName'
+  | 'EventSource'
+  | 'AccessKeyId';
+
+export interface AttributeFilter {
+  key: LookupAttributeKey;
+  value: string;
+}
+
+/** A position in newest-first order: the last event of a page. */
+export interface EventCursor {
+  eventTime: number;
+  seq: number;
+}
+
+export interface EventQuery {
+  accountId: string;
+  region: string;
+  categories: readonly EventCategory[];
+  /** Every filter must match (LookupEvents sends at most one). */
+  attributes: readonly AttributeFilter[];
+  /** Inclusive bounds, epoch ms. */
+  startTime?: number;
+  endTime?: number;
+  /** Case-insensitive substring of the record text (the combined search only). */
+  text?: string;
+  limit: number;
+  /** Continue after this position. */
+  after?: EventCursor;
+}
+
+export interface EventPage {
+  events: StoredEvent[];
+  /** Present when more events may follow. */
+  next?: EventCursor;
+}
+
+export interface AppendResult {
+  inserted: number;
+  duplicates: number;
+}
+
+/**
+ * The durable, ordered event journal and its event-history index.
+ * `append` resolves only once the entries are durable; an eventID already stored is skipped.
+ */
+export interface EventStore {
+  append(entries: readonly JournalEntry[]): Promise<AppendResult>;
+  query(query: EventQuery): Promise<EventPage>;
+  /** Deletes up to `maxEvents` of the events received before `cutoff` (epoch ms); returns how many. */
+  purgeReceivedBefore(cutoff: number, maxEvents: number): Promise<number>;
+  count(): Promise<number>;
+  /** On-disk size in bytes of what the store holds (for benchmarks and status). */
+  storedBytes(): Promise<number>;
+}
+
+export type PrincipalType = 'Root' | 'IAMUser' | 'AssumedRole';
+
+/** An access key Cairn accepts, and the principal it signs as. */
+export interface Credential {
+  accessKeyId: string;
+  secretAccessKey: string;
+  accountId: string;
+  principalType: PrincipalType;
+  /** User name, or role name for AssumedRole. */
+  principalName?: string;
+  /** Session name for AssumedRole. */
+  sessionName?: string;
+  createdAt: number;
+}
+
+export interface CredentialStore {
+  get(accessKeyId: string): Promise<Credential | undefined>;
+  put(credential: Credential): Promise<void>;
+  list(): Promise<Credential[]>;
+  delete(accessKeyId: string): Promise<boolean>;
+}
+
+/** Small named settings that must survive restarts (e.g. the pagination-token key). */
+export interface SettingsStore {
+  get(name: string): Promise<string | undefined>;
+  /** Stores `value` unless a value exists; returns the value now stored. */
+  putIfAbsent(name: string, value: string): Promise<string>;
+}
+
+/** Everything Cairn keeps, behind one handle. */
+export interface CairnStore {
+  events: EventStore;
+  credentials: CredentialStore;
+  settings: SettingsStore;
+  close(): Promise<void>;
+}
