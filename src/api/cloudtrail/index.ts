@@ -1,0 +1,2 @@
+export { metadata, operations, shapes } from './model.generated.js';
+export type { OperationName } from './model.generated.js';

@@ -1,0 +1,12 @@
+export { verifySigV4, readSignatureClaim } from './verify.js';
+export type { SignedRequest, CredentialLookup, VerifyOptions, VerifiedCaller } from './verify.js';
+export type { SignatureClaim } from './claim.js';
+export { readCredentialScope } from './credential-scope.js';
+export type { CredentialScope } from './credential-scope.js';
+export type { HeaderBag } from './headers.js';
+export { identityFor } from './identity.js';
+export { userId, roleId } from './principal-ids.js';
+export { emulatorCredential } from './emulator.js';
+export { newAccessKey } from './access-keys.js';
+export { isAccountId, validateAccountId, isPrincipalName, validatePrincipalName } from './validate.js';
+export { SIGNATURE_MISMATCH_MESSAGE } from './errors.js';

@@ -1,0 +1,40 @@
+import { SingleBar } from 'cli-progress';
+import { importArchive } from '../import/index.js';
+import { openStore } from '../main.js';
+
+export interface ImportFlags {
+  dataDir: string;
+  accountId: string;
+  region: string;
+}
+
+/** `cairn import`: works whether or not a server runs on the same data directory. */
+export async function importCommand(paths: string[], flags: ImportFlags): Promise<void> {
+  process.umask(0o077);
+  const store = openStore(flags);
+  const bar = process.stderr.isTTY
+    ? new SingleBar({ format: 'importing {records} events | {rate} events/s | {mb} MB read | {file}', stream: process.stderr, hideCursor: true })
+    : undefined;
+  const started = Date.now();
+  bar?.start(1, 0, { records: 0, rate: 0, mb: '0.0', file: '' });
+  try {
+    const summary = await importArchive(paths, store.events, {
+      fallback: { accountId: flags.accountId, region: flags.region },
+      onProgress: (p) => {
+        const seconds = Math.max(0.001, (Date.now() - started) / 1000);
+        bar?.update(0, { records: p.records, rate: Math.round(p.records / seconds), mb: (p.bytes / 1e6).toFixed(1), file: p.file ?? '' });
+      },
+    });
+    bar?.stop();
+    for (const failed of summary.filesFailed) process.stderr.write(`skipped ${failed.file}: ${failed.reason}\n`);
+    process.stdout.write(
+      `imported ${summary.inserted} events (${summary.duplicates} duplicates skipped, ${summary.skipped} records not CloudTrail events) ` +
+        `from ${summary.files} files (${summary.filesFailed.length} unreadable), ${(summary.bytes / 1e6).toFixed(1)} MB in ${summary.seconds.toFixed(1)} s` +
+        ` (${Math.round(summary.records / Math.max(summary.seconds, 0.001))} events/s)\n`,
+    );
+    if (summary.filesFailed.length > 0) process.exitCode = 2;
+  } finally {
+    bar?.stop();
+    await store.close();
+  }
+}

@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander';
+import { DEFAULTS } from '../main.js';
+import { importCommand } from './import.js';
+import { createKey, deleteKey, listKeys } from './keys.js';
+import { lookupEventsCommand } from './lookup.js';
+import { serve } from './serve.js';
+
+const dataDir = (): Option =>
+  new Option('--data-dir <dir>', 'data directory').env('CAIRN_DATA_DIR').default(DEFAULTS.dataDir);
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+const program = new Command('cairn').description('Cairn: a self-hosted, wire-compatible AWS CloudTrail').showHelpAfterError();
+
+program
+  .command('serve')
+  .description('run Cairn (API, event history) on its embedded store')
+  .addOption(dataDir())
+  .option('--host <host>', 'address to listen on', DEFAULTS.host)
+  .option('--port <port>', 'port to listen on', String(DEFAULTS.port))
+  .option('--account-id <id>', 'default account id', DEFAULTS.accountId)
+  .option('--region <region>', 'default region', DEFAULTS.region)
+  .addOption(new Option('--auth <mode>', 'SigV4 authentication; off = emulator mode, any key accepted').choices(['on', 'off']).default('on'))
+  .option('--retention-days <days>', 'how long event history keeps events', String(DEFAULTS.retentionDays))
+  .option('--tls-cert <file>', 'PEM certificate: serve HTTPS')
+  .option('--tls-key <file>', 'PEM private key for --tls-cert')
+  .action(serve);
+
+program
+  .command('import')
+  .description('load CloudTrail archives (AWSLogs trees, .json/.json.gz, JSON lines, lookup-events output) into the store')
+  .argument('<paths...>', 'files or directories')
+  .addOption(dataDir())
+  .option('--account-id <id>', 'account for records that name none', DEFAULTS.accountId)
+  .option('--region <region>', 'region for records that name none', DEFAULTS.region)
+  .action(importCommand);
+
+program
+  .command('lookup-events')
+  .description('look up events (the AWS CLI flags; several --lookup-attributes or --text search them together)')
+  .option('--lookup-attributes <attr>', 'AttributeKey=<key>,AttributeValue=<value> (repeat to combine)', collect)
+  .option('--start-time <time>', 'epoch seconds or a date')
+  .option('--end-time <time>', 'epoch seconds or a date')
+  .option('--event-category <category>', 'insight')
+  .option('--max-items <n>', 'stop after n events and print a NextToken')
+  .option('--starting-token <token>', 'continue from a NextToken this command printed')
+  .option('--page-size <n>', 'events per request')
+  .option('--text <text>', 'free text that the record must contain (combined search)')
+  .option('--categories <category>', 'management, data, insight (repeat; combined search)', collect)
+  .option('--endpoint-url <url>', 'Cairn endpoint', process.env.CAIRN_ENDPOINT ?? `http://${DEFAULTS.host}:${DEFAULTS.port}`)
+  .option('--region <region>', 'region to sign for')
+  .addOption(dataDir())
+  .addOption(new Option('--output <format>', 'output format').choices(['json', 'table']).default('json'))
+  .action(lookupEventsCommand);
+
+const keys = program.command('keys').description('manage the access keys Cairn accepts');
+keys
+  .command('create')
+  .description('create an access key (root of the account by default)')
+  .addOption(dataDir())
+  .option('--account-id <id>', 'account', DEFAULTS.accountId)
+  .option('--user <name>', 'as an IAM user')
+  .option('--role <name>', 'as an assumed role')
+  .option('--session <name>', 'role session name')
+  .option('--region <region>', 'region for the printed AWS_DEFAULT_REGION', DEFAULTS.region)
+  .action(createKey);
+keys
+  .command('list')
+  .description('list access keys')
+  .addOption(dataDir())
+  .addOption(new Option('--output <format>', 'output format').choices(['json', 'text']).default('text'))
+  .action(listKeys);
+keys.command('delete').description('delete an access key').argument('<access-key-id>').addOption(dataDir()).action(deleteKey);
+
+program.parseAsync().catch((error: unknown) => {
+  process.stderr.write(`cairn: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = error instanceof Error && 'code' in error && typeof error.code === 'string' ? 255 : 1;
+});

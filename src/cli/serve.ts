@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import type { CairnConfig } from '../main.js';
+import { exportLines, startCairn } from '../main.js';
+
+export interface ServeFlags {
+  dataDir: string;
+  host: string;
+  port: string;
+  accountId: string;
+  region: string;
+  auth: string;
+  retentionDays: string;
+  tlsCert?: string;
+  tlsKey?: string;
+}
+
+export async function serve(flags: ServeFlags): Promise<void> {
+  process.umask(0o077);
+  if (flags.auth !== 'on' && flags.auth !== 'off') throw new Error(`--auth must be on or off, not ${flags.auth}`);
+  if (!/^\d{12}$/.test(flags.accountId)) throw new Error(`--account-id must be 12 digits, not ${flags.accountId}`);
+  const config: CairnConfig = {
+    dataDir: flags.dataDir,
+    host: flags.host,
+    port: parseInteger(flags.port, '--port'),
+    accountId: flags.accountId,
+    region: flags.region,
+    auth: flags.auth,
+    retentionDays: parseInteger(flags.retentionDays, '--retention-days'),
+    bodyLimit: 2 * 1024 * 1024,
+    ...(flags.tlsCert && flags.tlsKey ? { tls: { cert: readFileSync(flags.tlsCert), key: readFileSync(flags.tlsKey) } } : {}),
+  };
+  const cairn = await startCairn(config);
+  const out: string[] = [`Cairn is listening on ${cairn.url} (data in ${config.dataDir}, auth ${config.auth})`];
+  if (cairn.createdAdminKey) {
+    out.push('', `Created an admin access key for account ${config.accountId}; it is kept in ${cairn.adminKeyFile} (mode 0600):`, '');
+    out.push(exportLines(cairn.createdAdminKey, config.region));
+  } else if (config.auth === 'on') {
+    out.push(`Credentials: source ${cairn.adminKeyFile} (or create keys with \`cairn keys create\`).`);
+  }
+  out.push(`Try: aws cloudtrail lookup-events --endpoint-url ${cairn.url} --max-items 5`, '');
+  process.stdout.write(out.join('\n') + '\n');
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await cairn.close();
+  process.stderr.write('Cairn stopped.\n');
+}
+
+export function parseInteger(value: string, flag: string): number {
+  if (!/^\d+$/.test(value)) throw new Error(`${flag} must be a whole number, not ${value}`);
+  return Number(value);
+}

@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Logger } from 'pino';
+import { AwsError, cloudtrailModel } from '../api/index.js';
+import type { GroupCommitter } from '../journal/index.js';
+import type { EncodedResponse } from '../protocol/index.js';
+import { decodeJsonInput, encodeError, encodeOutput, parseTarget, toAwsError } from '../protocol/index.js';
+import { toJournalEntry } from '../records/index.js';
+import type { ApiCall } from '../recorder/index.js';
+import { buildRecord, toRecordMembers } from '../recorder/index.js';
+import type { CloudTrailService } from '../services/index.js';
+import { isReadOnlyOperation } from '../services/index.js';
+import { headerValue, sourceIp, tlsDetails } from './request-meta.js';
+import type { Authenticator, Caller } from './types.js';
+
+/** X-Amz-Target prefix of Cairn's additive operations (SearchEvents), beside CloudTrail's own. */
+export const CAIRN_TARGET_PREFIX = 'Cairn_20261101';
+const CLOUDTRAIL_PREFIX = cloudtrailModel.metadata.targetPrefix;
+const EVENT_SOURCE = 'cloudtrail.amazonaws.com';
+
+export interface ApiEndpointDeps {
+  service: CloudTrailService;
+  committer: GroupCommitter;
+  authenticate: Authenticator;
+  logger: Logger;
+}
+
+/** One CloudTrail JSON 1.1 call: authenticate, run, record durably, then answer. */
+export async function handleApiCall(req: IncomingMessage, body: Buffer, deps: ApiEndpointDeps): Promise<EncodedResponse & { requestId: string }> {
+  const requestId = randomUUID();
+  const now = Date.now();
+  let caller: Caller;
+  try {
+    caller = await deps.authenticate({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, now);
+  } catch (error) {
+    return { ...encodeError(toAwsError(error)), requestId };
+  }
+  const target = parseTarget(headerValue(req, 'x-amz-target'));
+  const extension = target?.prefix === CAIRN_TARGET_PREFIX && deps.service.knowsExtension(target.operation);
+  if (!target || !(extension || (target.prefix === CLOUDTRAIL_PREFIX && deps.service.knows(target.operation)))) {
+    const name = headerValue(req, 'x-amz-target') ?? '(no X-Amz-Target)';
+    return { ...encodeError(new AwsError('UnknownOperationException', `Unknown operation ${name}`)), requestId };
+  }
+  const operation = target.operation;
+  const ctx = { accountId: caller.accountId, region: caller.region, identity: caller.identity, requestId, now };
+  let input: Record<string, unknown> | undefined;
+  let output: Record<string, unknown> | undefined;
+  let failure: AwsError | undefined;
+  try {
+    input = decodeJsonInput(body);
+    output = await (extension ? deps.service.callExtension(operation, input, ctx) : deps.service.call(operation, input, ctx));
+  } catch (error) {
+    failure = toAwsError(error);
+    if (failure.status >= 500) deps.logger.error({ err: error, operation, requestId }, 'operation failed');
+  }
+  const readOnly = extension || isReadOnlyOperation(operation);
+  const call: ApiCall = {
+    eventId: randomUUID(),
+    eventTime: now,
+    eventSource: EVENT_SOURCE,
+    eventName: operation,
+    awsRegion: caller.region,
+    recipientAccountId: caller.accountId,
+    identity: caller.identity,
+    sourceIPAddress: sourceIp(req),
+    userAgent: headerValue(req, 'user-agent'),
+    requestParameters: input === undefined || Object.keys(input).length === 0 ? null : (toRecordMembers(input) as Record<string, unknown>),
+    responseElements: readOnly || output === undefined ? null : (toRecordMembers(output) as Record<string, unknown>),
+    requestId,
+    readOnly,
+    managementEvent: true,
+    eventCategory: 'Management',
+    tls: tlsDetails(req),
+    ...(failure ? { errorCode: failure.code, errorMessage: failure.message } : {}),
+  };
+  const record = buildRecord(call);
+  try {
+    await deps.committer.commit(toJournalEntry(JSON.stringify(record), record));
+  } catch (error) {
+    // Never answer a call whose event did not reach the journal.
+    deps.logger.error({ err: error, operation, requestId }, 'could not record the call');
+    return { ...encodeError(new AwsError('InternalFailure', 'The call could not be recorded.', 500)), requestId };
+  }
+  return { ...(failure ? encodeError(failure) : encodeOutput(output ?? {})), requestId };
+}

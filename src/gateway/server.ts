@@ -1,0 +1,67 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { AwsError } from '../api/index.js';
+import type { EncodedResponse } from '../protocol/index.js';
+import { encodeError, toAwsError } from '../protocol/index.js';
+import type { ApiEndpointDeps } from './api-endpoint.js';
+import { handleApiCall } from './api-endpoint.js';
+import { readBody } from './read-body.js';
+
+export interface GatewayOptions extends ApiEndpointDeps {
+  logger: Logger;
+  /** Largest request body accepted, in bytes. */
+  bodyLimit: number;
+  tls?: { cert: Buffer; key: Buffer };
+}
+
+/** Cairn's HTTP front door: `/health`, and the CloudTrail API on `POST /`. */
+export function createGateway(options: GatewayOptions): Server {
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    route(req, res, options).catch((error: unknown) => {
+      options.logger.error({ err: error }, 'request failed');
+      if (!res.headersSent) send(res, { ...encodeError(toAwsError(error)), requestId: randomUUID() });
+      else res.destroy();
+    });
+  };
+  const server: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(handler);
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  return server;
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, options: GatewayOptions): Promise<void> {
+  const path = (req.url ?? '/').split('?')[0];
+  if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
+    send(res, { status: 200, contentType: 'application/json', body: '{"status":"ok"}', requestId: randomUUID() });
+    return;
+  }
+  if (req.method !== 'POST' || path !== '/') {
+    req.resume();
+    const error = new AwsError('UnknownOperationException', `No operation at ${req.method ?? ''} ${path ?? ''}`, 404);
+    send(res, { ...encodeError(error), requestId: randomUUID() });
+    return;
+  }
+  let body: Buffer;
+  try {
+    body = await readBody(req, options.bodyLimit);
+  } catch (error) {
+    res.setHeader('Connection', 'close');
+    send(res, { ...encodeError(toAwsError(error)), requestId: randomUUID() });
+    req.resume();
+    return;
+  }
+  send(res, await handleApiCall(req, body, options));
+}
+
+function send(res: ServerResponse, response: EncodedResponse & { requestId: string }): void {
+  const body = Buffer.from(response.body);
+  res.writeHead(response.status, {
+    'Content-Type': response.contentType,
+    'Content-Length': body.length,
+    'x-amzn-RequestId': response.requestId,
+  });
+  res.end(res.req.method === 'HEAD' ? undefined : body);
+}

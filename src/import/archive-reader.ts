@@ -1,0 +1,453 @@
+/**
+ * Reads CloudTrail archives from disk: walks files and directories in a stable order, sniffs each file's
+ * content (gzip by magic bytes, zip, JSON text), streams it through zlib and the record splitter, and
+ * yields journal entries in batches. One bad file is reported and the walk goes on.
+ */
+import { createReadStream } from 'node:fs';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { Readable, pipeline } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { createGunzip } from 'node:zlib';
+import type { ZlibOptions } from 'node:zlib';
+import { InvalidRecordError, toJournalEntry } from '../records/index.js';
+import type { JournalEntry } from '../records/index.js';
+import { MalformedJsonError, RecordSplitter } from './record-splitter.js';
+import type { SplitItem } from './record-splitter.js';
+import { ZipError, openZipMember, readZipDirectory, unsupportedMember } from './zip.js';
+
+export const DEFAULT_BATCH_SIZE = 1000;
+const READ_CHUNK = 1 << 20;
+const GUNZIP_AHEAD = 4 << 20;
+/** Distinct skip reasons kept per file. */
+const MAX_SKIP_REASONS = 20;
+
+export interface ReadOptions {
+  /** Most entries per yielded batch (default 1000). */
+  batchSize?: number;
+  /** Account and region for records that name none (never overrides the record). */
+  fallback?: { accountId?: string; region?: string };
+  /**
+   * Records that went through Logstash lack `eventTime` but carry `@timestamp`: index them by it
+   * (the record text is kept as it is). Default true.
+   */
+  logstashTimestamp?: boolean;
+}
+
+/** A file found on disk (a zip archive's members are read from it). */
+export interface ArchiveFile {
+  path: string;
+  size: number;
+  /** Named on the command line (not found by walking a directory). */
+  explicit: boolean;
+}
+
+export interface FileResult {
+  /** The file; a zip member is `archive.zip!/member`. */
+  file: string;
+  /**
+   * ok: read to the end (records may have been skipped); failed: unreadable or malformed, `reason` says
+   * why (entries read before the fault were still yielded); ignored: found by walking a directory and not
+   * JSON (README, CSV, ...).
+   */
+  status: 'ok' | 'failed' | 'ignored';
+  /** CloudTrail records read (entries yielded). */
+  records: number;
+  /** JSON values that are not CloudTrail records (or lack a field event history needs). */
+  skipped: number;
+  /** Bytes read from disk for this file. */
+  bytes: number;
+  reason?: string;
+  /** Why values were skipped, with counts (at most 20 distinct reasons). */
+  skipReasons?: Record<string, number>;
+}
+
+export interface ArchiveBatch {
+  file: string;
+  entries: JournalEntry[];
+  /** Values skipped since the previous batch of this file. */
+  skipped: number;
+  /** Bytes read from disk so far, over the whole run (compressed size for gzip and zip). */
+  bytesRead: number;
+  /** Set on the last batch of each file. */
+  done?: FileResult;
+}
+
+export interface ArchiveListing {
+  files: ArchiveFile[];
+  /** Paths that could not be listed (missing, unreadable). */
+  missing: { file: string; reason: string }[];
+}
+
+/**
+ * Expands paths into files: directories recursively (hidden entries skipped), each directory's entries
+ * sorted by name (code-unit order), command-line order kept between arguments, each file once.
+ */
+export async function listArchiveFiles(paths: readonly string[]): Promise<ArchiveListing> {
+  const files: ArchiveFile[] = [];
+  const missing: { file: string; reason: string }[] = [];
+  const seen = new Set<string>();
+  const add = async (path: string, explicit: boolean): Promise<void> => {
+    let st;
+    try {
+      st = await stat(path);
+    } catch (err) {
+      missing.push({ file: path, reason: errorText(err) });
+      return;
+    }
+    let real: string;
+    try {
+      real = await realpath(path);
+    } catch {
+      real = resolve(path);
+    }
+    if (seen.has(real)) return;
+    seen.add(real);
+    if (st.isDirectory()) {
+      let names: string[];
+      try {
+        names = await readdir(path);
+      } catch (err) {
+        missing.push({ file: path, reason: errorText(err) });
+        return;
+      }
+      names.sort(compareNames);
+      for (const name of names) {
+        if (name.startsWith('.')) continue;
+        await add(join(path, name), false);
+      }
+    } else if (st.isFile()) {
+      files.push({ path, size: st.size, explicit });
+    } else if (explicit) {
+      missing.push({ file: path, reason: 'not a regular file or directory' });
+    }
+  };
+  for (const p of paths) await add(p, true);
+  return { files, missing };
+}
+
+function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Reads every CloudTrail record under `paths`, in batches. See `readListedFiles`. */
+export async function* readArchive(paths: readonly string[], options: ReadOptions = {}): AsyncGenerator<ArchiveBatch> {
+  yield* readListedFiles(await listArchiveFiles(paths), options);
+}
+
+/**
+ * Reads listed files in order. Every file ends with a batch carrying `done` (its FileResult), so a
+ * consumer sees every file, including failed and ignored ones. Paths that could not be listed come first.
+ */
+export async function* readListedFiles(listing: ArchiveListing, options: ReadOptions = {}): AsyncGenerator<ArchiveBatch> {
+  const ctx: ReadContext = {
+    batchSize: Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE),
+    fallback: options.fallback ?? {},
+    logstash: options.logstashTimestamp ?? true,
+    bytes: 0,
+  };
+  for (const m of listing.missing) {
+    yield { file: m.file, entries: [], skipped: 0, bytesRead: ctx.bytes, done: { file: m.file, status: 'failed', records: 0, skipped: 0, bytes: 0, reason: m.reason } };
+  }
+  for (const f of listing.files) yield* readOneFile(f, ctx);
+}
+
+interface ReadContext {
+  batchSize: number;
+  fallback: { accountId?: string; region?: string };
+  logstash: boolean;
+  /** Bytes read from disk over the run. */
+  bytes: number;
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
+const EMPTY_ZIP_MAGIC = [0x50, 0x4b, 0x05, 0x06];
+const RECORD_FILE_NAME = /\.(json|jsonl|ndjson|gz|gzip|zip)$/i;
+
+async function* readOneFile(f: ArchiveFile, ctx: ReadContext): AsyncGenerator<ArchiveBatch> {
+  let head: Buffer;
+  try {
+    head = await readHead(f.path, 4);
+  } catch (err) {
+    yield finished(f.path, ctx, { status: 'failed', reason: errorText(err) });
+    return;
+  }
+  if (startsWith(head, ZIP_MAGIC) || startsWith(head, EMPTY_ZIP_MAGIC)) {
+    yield* readZip(f, ctx);
+    return;
+  }
+  const before = ctx.bytes;
+  const source = countedFile(f.path, ctx);
+  yield* readStream(f.path, source, f.explicit || RECORD_FILE_NAME.test(f.path), ctx, () => ctx.bytes - before, 0);
+}
+
+async function* readZip(f: ArchiveFile, ctx: ReadContext): AsyncGenerator<ArchiveBatch> {
+  let members;
+  try {
+    members = await readZipDirectory(f.path);
+  } catch (err) {
+    ctx.bytes += f.size;
+    yield finished(f.path, ctx, { status: 'failed', reason: errorText(err), bytes: f.size });
+    return;
+  }
+  // The directory and headers count as read; member data is counted as it streams.
+  const dataBytes = members.reduce((sum, m) => sum + m.compressedSize, 0);
+  ctx.bytes += Math.max(0, f.size - dataBytes);
+  const sorted = members
+    .filter((m) => !m.name.endsWith('/') && !m.name.startsWith('__MACOSX/') && !basename(m.name).startsWith('.'))
+    .sort((a, b) => compareNames(a.name, b.name));
+  for (const m of sorted) {
+    const label = `${f.path}!/${m.name}`;
+    const why = unsupportedMember(m);
+    if (why) {
+      ctx.bytes += m.compressedSize;
+      yield finished(label, ctx, { status: 'failed', reason: why, bytes: m.compressedSize });
+      continue;
+    }
+    const before = ctx.bytes;
+    let stream: Readable;
+    try {
+      stream = await openZipMember(f.path, m, (n) => {
+        ctx.bytes += n;
+      });
+    } catch (err) {
+      yield finished(label, ctx, { status: 'failed', reason: errorText(err) });
+      continue;
+    }
+    yield* readStream(label, stream, f.explicit || RECORD_FILE_NAME.test(m.name), ctx, () => ctx.bytes - before, 0);
+  }
+}
+
+/**
+ * Reads one byte stream: gunzips it when it starts with the gzip magic, then splits the JSON text.
+ * `strict`: non-JSON content is a failure (else the file is ignored).
+ */
+async function* readStream(
+  label: string,
+  source: AsyncIterable<Buffer>,
+  strict: boolean,
+  ctx: ReadContext,
+  fileBytes: () => number,
+  gzipLayers: number,
+): AsyncGenerator<ArchiveBatch> {
+  const it = source[Symbol.asyncIterator]();
+  let records = 0;
+  let skipped = 0;
+  let batchSkipped = 0;
+  const skipReasons = new Map<string, number>();
+  let entries: JournalEntry[] = [];
+  const fallback = { ...fallbackFromName(label), ...definedOnly(ctx.fallback) };
+  const result = (status: FileResult['status'], reason?: string): FileResult => {
+    const r: FileResult = { file: label, status, records, skipped, bytes: fileBytes() };
+    if (reason !== undefined) r.reason = reason;
+    if (skipReasons.size > 0) r.skipReasons = Object.fromEntries(skipReasons);
+    return r;
+  };
+  try {
+    // Sniff: the first bytes decide between gzip and text.
+    let head: Buffer | undefined;
+    for (;;) {
+      const next = await it.next();
+      if (next.done) break;
+      head = head ? Buffer.concat([head, next.value]) : next.value;
+      if (head.length >= 2) break;
+    }
+    if (!head || head.length === 0) {
+      yield { file: label, entries: [], skipped: 0, bytesRead: ctx.bytes, done: result('ok') };
+      return;
+    }
+    const rest = prepend(head, it);
+    if (startsWith(head, GZIP_MAGIC)) {
+      if (gzipLayers > 0) {
+        await it.return?.();
+        yield { file: label, entries: [], skipped: 0, bytesRead: ctx.bytes, done: result('failed', 'gzip inside gzip is not supported') };
+        return;
+      }
+      yield* readStream(label, gunzip(rest), true, ctx, fileBytes, gzipLayers + 1);
+      return;
+    }
+    // StringDecoder keeps a UTF-8 sequence split across chunks for the next one (and is faster than TextDecoder).
+    const decoder = new StringDecoder('utf8');
+    const splitter = new RecordSplitter();
+    let sniffed = false;
+    const take = (items: SplitItem[]): void => {
+      for (const item of items) {
+        if (item.kind === 'record') {
+          try {
+            entries.push(entryOf(item.raw, item.value, fallback, ctx.logstash));
+            records++;
+            continue;
+          } catch (err) {
+            // InvalidRecordError is the expected reason; anything else thrown by a malformed record skips it too.
+            tally(skipReasons, err instanceof InvalidRecordError ? err.message : `record rejected: ${errorText(err)}`);
+          }
+        } else {
+          tally(skipReasons, item.reason);
+        }
+        skipped++;
+        batchSkipped++;
+      }
+    };
+    for await (const chunk of rest) {
+      const text = decoder.write(chunk);
+      if (!sniffed) {
+        const verdict = sniffJson(text);
+        if (verdict === undefined) continue;
+        if (!verdict) {
+          const what = describeStart(text);
+          yield {
+            file: label,
+            entries: [],
+            skipped: 0,
+            bytesRead: ctx.bytes,
+            done: result(strict ? 'failed' : 'ignored', `not JSON: ${what}${gzipLayers > 0 ? ' (after gunzip)' : ''}`),
+          };
+          return;
+        }
+        sniffed = true;
+      }
+      take(splitter.push(text));
+      if (entries.length >= ctx.batchSize) {
+        const full = entries;
+        entries = [];
+        const s = batchSkipped;
+        batchSkipped = 0;
+        yield { file: label, entries: full, skipped: s, bytesRead: ctx.bytes };
+      }
+    }
+    take(splitter.push(decoder.end()));
+    take(splitter.end());
+    yield { file: label, entries, skipped: batchSkipped, bytesRead: ctx.bytes, done: result('ok') };
+  } catch (err) {
+    // Entries read before the fault are kept: the import goes on with them and the next file.
+    yield { file: label, entries, skipped: batchSkipped, bytesRead: ctx.bytes, done: result('failed', errorText(err)) };
+  } finally {
+    await it.return?.();
+  }
+}
+
+/**
+ * Builds the journal entry; the record text is always kept as it is. Two index-only adaptations for
+ * records found in exported archives (TODO: move into records/toJournalEntry once it handles them):
+ * - Logstash-touched records (`@timestamp`, no `eventTime`) are indexed by `@timestamp` when enabled;
+ * - Insights records carry eventName/eventSource inside `insightDetails` (as LookupEvents shows them).
+ */
+function entryOf(raw: string, value: Record<string, unknown>, fallback: { accountId?: string; region?: string }, logstash: boolean): JournalEntry {
+  let patch: Record<string, unknown> | undefined;
+  if (logstash && value.eventTime === undefined && typeof value['@timestamp'] === 'string') {
+    patch = { eventTime: value['@timestamp'] };
+  }
+  const details = value.insightDetails;
+  if (value.eventType === 'AwsCloudTrailInsight' && value.eventName === undefined && details !== null && typeof details === 'object') {
+    const d = details as Record<string, unknown>;
+    patch = { ...patch, eventName: d.eventName, eventSource: d.eventSource };
+  }
+  return toJournalEntry(raw, patch ? { ...value, ...patch } : value, fallback);
+}
+
+function tally(reasons: Map<string, number>, reason: string): void {
+  const n = reasons.get(reason);
+  if (n !== undefined) reasons.set(reason, n + 1);
+  else if (reasons.size < MAX_SKIP_REASONS) reasons.set(reason, 1);
+}
+
+/** true: JSON text; false: not JSON; undefined: only whitespace so far. */
+function sniffJson(text: string): boolean | undefined {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0xfeff) continue;
+    return c === 0x7b || c === 0x5b;
+  }
+  return undefined;
+}
+
+function describeStart(text: string): string {
+  const start = text.trimStart().slice(0, 24);
+  // eslint-disable-next-line no-control-regex
+  const printable = start.replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, '.');
+  return `starts with ${JSON.stringify(printable)}`;
+}
+
+/** S3 delivery names: `<account>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<unique>.json.gz`. */
+const DELIVERY_NAME = /(?:^|[/\\!])(\d{12})_CloudTrail_([a-z]{2}(?:-[a-z]+)+-\d+)_\d{8}T\d{4}Z_/;
+
+function fallbackFromName(path: string): { accountId?: string; region?: string } {
+  const m = DELIVERY_NAME.exec(path);
+  return m ? { accountId: m[1], region: m[2] } : {};
+}
+
+function definedOnly(f: { accountId?: string; region?: string }): { accountId?: string; region?: string } {
+  const out: { accountId?: string; region?: string } = {};
+  if (f.accountId) out.accountId = f.accountId;
+  if (f.region) out.region = f.region;
+  return out;
+}
+
+function finished(file: string, ctx: ReadContext, r: { status: FileResult['status']; reason: string; bytes?: number }): ArchiveBatch {
+  return {
+    file,
+    entries: [],
+    skipped: 0,
+    bytesRead: ctx.bytes,
+    done: { file, status: r.status, records: 0, skipped: 0, bytes: r.bytes ?? 0, reason: r.reason },
+  };
+}
+
+async function readHead(path: string, n: number): Promise<Buffer> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(n);
+    const { bytesRead } = await fh.read(buf, 0, n, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+function startsWith(buf: Buffer, magic: readonly number[]): boolean {
+  if (buf.length < magic.length) return false;
+  for (let i = 0; i < magic.length; i++) if (buf[i] !== magic[i]) return false;
+  return true;
+}
+
+async function* countedFile(path: string, ctx: ReadContext): AsyncGenerator<Buffer> {
+  const stream = createReadStream(path, { highWaterMark: READ_CHUNK });
+  try {
+    for await (const chunk of stream) {
+      const b = chunk as Buffer;
+      ctx.bytes += b.length;
+      yield b;
+    }
+  } finally {
+    stream.destroy();
+  }
+}
+
+async function* prepend(head: Buffer, it: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  yield head;
+  for (;;) {
+    const next = await it.next();
+    if (next.done) return;
+    yield next.value;
+  }
+}
+
+/** Gunzips a byte stream (multi-member gzip included); a truncated or corrupt stream errors. */
+function gunzip(source: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
+  // A deep output buffer lets zlib (on the thread pool) inflate ahead while this thread parses.
+  const z = createGunzip({ chunkSize: 256 * 1024, readableHighWaterMark: GUNZIP_AHEAD } as ZlibOptions);
+  // Errors reach the consumer through iteration of `z`; the callback only keeps pipeline from throwing.
+  return pipeline(Readable.from(source, { objectMode: false }), z, () => {}) as AsyncIterable<Buffer> & Readable;
+}
+
+function errorText(err: unknown): string {
+  if (err instanceof MalformedJsonError) return `malformed JSON: ${err.message}`;
+  if (err instanceof ZipError) return err.message;
+  if (err instanceof Error) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR') return `bad gzip: ${err.message}`;
+    return code && !err.message.includes(code) ? `${code}: ${err.message}` : err.message;
+  }
+  return String(err);
+}

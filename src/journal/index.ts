@@ -1,0 +1,1 @@
+export { GroupCommitter } from './group-commit.js';

@@ -1,0 +1,175 @@
+/**
+ * The composition root: the one place that picks concrete backends (SQLite store, HTTP server)
+ * and wires them together. Everything else takes interfaces.
+ */
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import pino from 'pino';
+import type { Logger } from 'pino';
+import { emulatorCredential, identityFor, newAccessKey, readCredentialScope, verifySigV4 } from './auth/index.js';
+import type { Authenticator } from './gateway/index.js';
+import { createGateway } from './gateway/index.js';
+import { GroupCommitter } from './journal/index.js';
+import { CloudTrailService } from './services/index.js';
+import type { CairnStore, Credential } from './store/index.js';
+import { openSqliteStore } from './store/sqlite/index.js';
+
+export interface CairnConfig {
+  dataDir: string;
+  host: string;
+  port: number;
+  accountId: string;
+  region: string;
+  /** 'off' is emulator mode: any key is accepted (a 12-digit key id acts as that account). */
+  auth: 'on' | 'off';
+  retentionDays: number;
+  bodyLimit: number;
+  tls?: { cert: Buffer; key: Buffer };
+  logger?: Logger;
+}
+
+export const DEFAULTS = {
+  dataDir: '.cairn',
+  host: '127.0.0.1',
+  port: 4590,
+  accountId: '123456789012',
+  region: 'us-east-1',
+  retentionDays: 90,
+  bodyLimit: 2 * 1024 * 1024,
+} as const;
+
+const DAY_MS = 86_400_000;
+const RETENTION_EVERY_MS = 60_000;
+const RETENTION_BATCH = 5_000;
+
+/** Opens the store named by the configuration (for the server and for offline commands). */
+export function openStore(config: { dataDir: string }): CairnStore {
+  return openSqliteStore({ dataDir: config.dataDir });
+}
+
+export interface RunningCairn {
+  url: string;
+  server: Server;
+  store: CairnStore;
+  /** The admin key created by this start (first start only). */
+  createdAdminKey?: Credential;
+  /** Path of the 0600 file holding the admin key's export lines. */
+  adminKeyFile: string;
+  close(): Promise<void>;
+}
+
+export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
+  const logger = config.logger ?? pino({ level: 'info' }, pino.destination(2));
+  const store = openStore(config);
+  const adminKeyFile = join(config.dataDir, 'admin-key.env');
+  const createdAdminKey = await ensureAdminKey(store, config, adminKeyFile);
+  const tokenKey = Buffer.from(await store.settings.putIfAbsent('page-token-key', randomBytes(32).toString('hex')), 'hex');
+  const committer = new GroupCommitter(store.events);
+  const service = new CloudTrailService({ events: store.events, tokenKey });
+  const server = createGateway({
+    service,
+    committer,
+    authenticate: config.auth === 'off' ? emulatorAuthenticator(config) : signatureAuthenticator(store, config),
+    logger,
+    bodyLimit: config.bodyLimit,
+    tls: config.tls,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const retention = startRetention(store, config.retentionDays, logger);
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `${config.tls ? 'https' : 'http'}://${host}:${address.port}`;
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    server,
+    store,
+    createdAdminKey,
+    adminKeyFile,
+    close: () =>
+      (closing ??= (async () => {
+        clearInterval(retention);
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        await committer.flush();
+        await store.close();
+      })()),
+  };
+}
+
+function signatureAuthenticator(store: CairnStore, config: CairnConfig): Authenticator {
+  return async (request, now) => {
+    const verified = await verifySigV4(request, (id) => store.credentials.get(id), { now });
+    return {
+      accountId: verified.credential.accountId,
+      region: verified.region,
+      accessKeyId: verified.accessKeyId,
+      identity: identityFor(verified.credential),
+    };
+  };
+}
+
+function emulatorAuthenticator(config: CairnConfig): Authenticator {
+  return (request) => {
+    const scope = readCredentialScope(request.url, request.headers);
+    const credential = emulatorCredential(scope?.accessKeyId ?? 'anonymous', { accountId: config.accountId });
+    return Promise.resolve({
+      accountId: credential.accountId,
+      region: scope?.region ?? config.region,
+      accessKeyId: credential.accessKeyId,
+      identity: identityFor(credential),
+    });
+  };
+}
+
+/** First start: an admin (root) key for the default account, kept in the store and a 0600 file. */
+async function ensureAdminKey(store: CairnStore, config: CairnConfig, file: string): Promise<Credential | undefined> {
+  if ((await store.credentials.list()).length > 0) return undefined;
+  const key = newAccessKey('AKIA');
+  const credential: Credential = { ...key, accountId: config.accountId, principalType: 'Root', createdAt: Date.now() };
+  await store.credentials.put(credential);
+  writeFileSync(file, exportLines(credential, config.region), { mode: 0o600 });
+  return credential;
+}
+
+export function exportLines(credential: Credential, region: string): string {
+  return [
+    `export AWS_ACCESS_KEY_ID=${credential.accessKeyId}`,
+    `export AWS_SECRET_ACCESS_KEY=${credential.secretAccessKey}`,
+    `export AWS_DEFAULT_REGION=${region}`,
+    '',
+  ].join('\n');
+}
+
+/** Deletes events older than the retention period in small batches, so reads and writes never wait long. */
+function startRetention(store: CairnStore, days: number, logger: Logger): NodeJS.Timeout {
+  let running = false;
+  const run = async (): Promise<void> => {
+    if (running) return;
+    running = true;
+    try {
+      const cutoff = Date.now() - days * DAY_MS;
+      let purged = 0;
+      for (let n = RETENTION_BATCH; n === RETENTION_BATCH; purged += n) {
+        n = await store.events.purgeReceivedBefore(cutoff, RETENTION_BATCH);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      if (purged > 0) logger.info({ purged, days }, 'retention purged old events');
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(() => {
+    run().catch((error: unknown) => logger.error({ err: error }, 'retention failed'));
+  }, RETENTION_EVERY_MS);
+  timer.unref();
+  return timer;
+}

@@ -1,0 +1,3 @@
+export { buildRecord, toRecordMembers } from './record-builder.js';
+export type { ApiCall } from './record-builder.js';
+export { redact, isSecretMember, HIDDEN } from './redact.js';

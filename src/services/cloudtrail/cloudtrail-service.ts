@@ -1,0 +1,49 @@
+import { AwsError } from '../../api/index.js';
+import type { EventStore } from '../../store/index.js';
+import type { Input } from './input.js';
+import { lookupEvents } from './lookup-events.js';
+import { isCloudTrailOperation } from './operations.js';
+import { PageTokens } from './page-token.js';
+import { searchEvents } from './search-events.js';
+import type { CallContext, OperationOutput } from './types.js';
+
+type Handler = (input: Input, ctx: CallContext) => Promise<OperationOutput>;
+
+/** The CloudTrail API as pure behaviour: an operation name and decoded input in, output out. */
+export class CloudTrailService {
+  private readonly handlers: Record<string, Handler>;
+  private readonly extensions: Record<string, Handler>;
+
+  constructor(deps: { events: EventStore; tokenKey: Buffer }) {
+    const tokens = new PageTokens(deps.tokenKey);
+    this.handlers = {
+      LookupEvents: (input, ctx) => lookupEvents(input, ctx, deps.events, tokens),
+    };
+    this.extensions = {
+      SearchEvents: (input, ctx) => searchEvents(input, ctx, deps.events, tokens),
+    };
+  }
+
+  /** Whether `operation` is part of the CloudTrail API (built or not). */
+  knows(operation: string): boolean {
+    return isCloudTrailOperation(operation);
+  }
+
+  knowsExtension(operation: string): boolean {
+    return Object.hasOwn(this.extensions, operation);
+  }
+
+  call(operation: string, input: Input, ctx: CallContext): Promise<OperationOutput> {
+    const handler = this.handlers[operation];
+    if (!handler) {
+      return Promise.reject(new AwsError('UnsupportedOperationException', `Cairn does not support the ${operation} operation yet.`));
+    }
+    return handler(input, ctx);
+  }
+
+  callExtension(operation: string, input: Input, ctx: CallContext): Promise<OperationOutput> {
+    const handler = this.extensions[operation];
+    if (!handler) return Promise.reject(new AwsError('UnknownOperationException', `Unknown operation ${operation}`));
+    return handler(input, ctx);
+  }
+}

@@ -1,0 +1,2 @@
+export { openSqliteStore } from './open.js';
+export type { SqliteStoreOptions } from './open.js';

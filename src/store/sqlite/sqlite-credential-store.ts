@@ -1,0 +1,65 @@
+import type Database from 'better-sqlite3';
+import type { Credential, CredentialStore, PrincipalType, SettingsStore } from '../types.js';
+
+interface CredentialRow {
+  access_key_id: string;
+  secret_access_key: string;
+  account_id: string;
+  principal_type: string;
+  principal_name: string | null;
+  session_name: string | null;
+  created_at: number;
+}
+
+export class SqliteCredentialStore implements CredentialStore {
+  constructor(private readonly db: Database.Database) {}
+
+  get(accessKeyId: string): Promise<Credential | undefined> {
+    const row = this.db.prepare<[string], CredentialRow>('SELECT * FROM credentials WHERE access_key_id = ?').get(accessKeyId);
+    return Promise.resolve(row && toCredential(row));
+  }
+
+  put(c: Credential): Promise<void> {
+    this.db
+      .prepare(
+        'INSERT OR REPLACE INTO credentials (access_key_id, secret_access_key, account_id, principal_type, principal_name, session_name, created_at) VALUES (?,?,?,?,?,?,?)',
+      )
+      .run(c.accessKeyId, c.secretAccessKey, c.accountId, c.principalType, c.principalName ?? null, c.sessionName ?? null, c.createdAt);
+    return Promise.resolve();
+  }
+
+  list(): Promise<Credential[]> {
+    const rows = this.db.prepare<[], CredentialRow>('SELECT * FROM credentials ORDER BY created_at, access_key_id').all();
+    return Promise.resolve(rows.map(toCredential));
+  }
+
+  delete(accessKeyId: string): Promise<boolean> {
+    return Promise.resolve(this.db.prepare('DELETE FROM credentials WHERE access_key_id = ?').run(accessKeyId).changes > 0);
+  }
+}
+
+function toCredential(row: CredentialRow): Credential {
+  const credential: Credential = {
+    accessKeyId: row.access_key_id,
+    secretAccessKey: row.secret_access_key,
+    accountId: row.account_id,
+    principalType: row.principal_type as PrincipalType,
+    createdAt: row.created_at,
+  };
+  if (row.principal_name !== null) credential.principalName = row.principal_name;
+  if (row.session_name !== null) credential.sessionName = row.session_name;
+  return credential;
+}
+
+export class SqliteSettingsStore implements SettingsStore {
+  constructor(private readonly db: Database.Database) {}
+
+  get(name: string): Promise<string | undefined> {
+    return Promise.resolve(this.db.prepare<[string], string>('SELECT value FROM settings WHERE name = ?').pluck().get(name));
+  }
+
+  putIfAbsent(name: string, value: string): Promise<string> {
+    this.db.prepare('INSERT OR IGNORE INTO settings (name, value) VALUES (?, ?)').run(name, value);
+    return this.get(name).then((stored) => stored ?? value);
+  }
+}

@@ -1,0 +1,328 @@
+import type Database from 'better-sqlite3';
+import type { EventCategory, JournalEntry, StoredEvent } from '../../records/index.js';
+import type { AppendResult, AttributeFilter, EventCursor, EventPage, EventQuery, EventStore } from '../types.js';
+import { ChunkCache, compressChunk, decompressChunk } from './chunk-codec.js';
+import { encodeEventId } from './event-id.js';
+import { StringTable } from './string-table.js';
+
+interface EventRow {
+  seq: number;
+  time: number;
+  received: number;
+  part: number;
+  name: number;
+  source: number;
+  user: number | null;
+  akid: number | null;
+  ro: number | null;
+  chunk: number;
+  off: number;
+  len: number;
+}
+
+const EVENT_COLUMNS = 'e.seq, e.time, e.received, e.part, e.name, e.source, e.user, e.akid, e.ro, e.chunk, e.off, e.len';
+/** Stands for the page size inside a subquery, filled in when the statement runs. */
+const LIMIT_PLACEHOLDER = Symbol('limit');
+/** Rows read per round when a free-text filter rejects most candidates. */
+const TEXT_SCAN_ROUND = 500;
+/** Candidates a free-text search examines per page before handing back a cursor. */
+const TEXT_SCAN_LIMIT = 20_000;
+
+/** Column (on `events e`) that each single-valued attribute is stored in. */
+const EVENT_COLUMN: Partial<Record<AttributeFilter['key'], string>> = {
+  EventName: 'e.name',
+  EventSource: 'e.source',
+  Username: 'e.user',
+  AccessKeyId: 'e.akid',
+};
+
+export class SqliteEventStore implements EventStore {
+  private readonly strings: StringTable;
+  private readonly chunks = new ChunkCache(256);
+  private lastReceived = 0;
+  private readonly statements;
+  /** Query statements by SQL text: a handful of shapes, prepared once each. */
+  private readonly prepared = new Map<string, Database.Statement<unknown[], EventRow>>();
+
+  constructor(private readonly db: Database.Database) {
+    this.strings = new StringTable(db);
+    this.statements = {
+      exists: db.prepare<[Buffer | string], number>('SELECT 1 FROM events WHERE event_id = ?').pluck(),
+      insertChunk: db.prepare<[Buffer]>('INSERT INTO chunks (data) VALUES (?)'),
+      insertEvent: db.prepare(
+        'INSERT INTO events (event_id, part, time, received, name, source, user, akid, ro, chunk, off, len) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)',
+      ),
+      insertResource: db.prepare('INSERT OR IGNORE INTO resources (seq, rtype, rname, part, time) VALUES (?,?,?,?,?)'),
+      chunk: db.prepare<[number], Buffer>('SELECT data FROM chunks WHERE id = ?').pluck(),
+      lastReceived: db.prepare<[], number | null>('SELECT received FROM events ORDER BY seq DESC LIMIT 1').pluck(),
+      oldest: db.prepare<[number], { seq: number; received: number }>('SELECT seq, received FROM events ORDER BY seq LIMIT ?'),
+      deleteEvents: db.prepare<[number]>('DELETE FROM events WHERE seq <= ?'),
+      deleteResources: db.prepare<[number]>('DELETE FROM resources WHERE seq <= ?'),
+      firstChunk: db.prepare<[], number | null>('SELECT chunk FROM events ORDER BY seq LIMIT 1').pluck(),
+      deleteChunksBefore: db.prepare<[number]>('DELETE FROM chunks WHERE id < ?'),
+      deleteAllChunks: db.prepare('DELETE FROM chunks'),
+      resourcesOf: db.prepare<[number], { rtype: number; rname: number }>('SELECT rtype, rname FROM resources WHERE seq = ?'),
+      count: db.prepare<[], number>('SELECT count(*) FROM events').pluck(),
+      pageCount: db.prepare<[], number>('PRAGMA page_count').pluck(),
+      pageSize: db.prepare<[], number>('PRAGMA page_size').pluck(),
+    };
+  }
+
+  append(entries: readonly JournalEntry[]): Promise<AppendResult> {
+    return Promise.resolve(this.appendSync(entries));
+  }
+
+  /** Synchronous so that the duplicate check and the insert cannot interleave with another append. */
+  private appendSync(entries: readonly JournalEntry[]): AppendResult {
+    const fresh: { entry: JournalEntry; id: Buffer | string }[] = [];
+    const seen = new Set<string>();
+    for (const entry of entries) {
+      if (seen.has(entry.eventId)) continue;
+      seen.add(entry.eventId);
+      const id = encodeEventId(entry.eventId);
+      if (this.statements.exists.get(id) === undefined) fresh.push({ entry, id });
+    }
+    if (fresh.length > 0) {
+      const { data, offsets } = compressChunk(fresh.map((f) => f.entry.raw));
+      const received = this.nextReceivedTime();
+      try {
+        this.db.transaction(() => {
+          const chunk = Number(this.statements.insertChunk.run(data).lastInsertRowid);
+          fresh.forEach(({ entry, id }, i) => this.insertEntry(entry, id, chunk, offsets[i]!, received));
+        })();
+      } catch (error) {
+        this.strings.forget();
+        throw error;
+      }
+    }
+    return { inserted: fresh.length, duplicates: entries.length - fresh.length };
+  }
+
+  private insertEntry(entry: JournalEntry, id: Buffer | string, chunk: number, at: { off: number; len: number }, received: number): void {
+    const s = this.strings;
+    const part = s.intern(partKey(entry.accountId, entry.region, entry.category));
+    const seq = Number(
+      this.statements.insertEvent.run(
+        id,
+        part,
+        entry.eventTime,
+        received,
+        s.intern(entry.eventName),
+        s.intern(entry.eventSource),
+        entry.username === undefined ? null : s.intern(entry.username),
+        entry.accessKeyId === undefined ? null : s.intern(entry.accessKeyId),
+        entry.readOnly === undefined ? null : entry.readOnly ? 1 : 0,
+        chunk,
+        at.off,
+        at.len,
+      ).lastInsertRowid,
+    );
+    for (const resource of entry.resources) {
+      this.statements.insertResource.run(seq, s.intern(resource.type ?? ''), s.intern(resource.name), part, entry.eventTime);
+    }
+  }
+
+  private nextReceivedTime(): number {
+    if (this.lastReceived === 0) this.lastReceived = this.statements.lastReceived.get() ?? 0;
+    this.lastReceived = Math.max(this.lastReceived, Date.now());
+    return this.lastReceived;
+  }
+
+  query(query: EventQuery): Promise<EventPage> {
+    return Promise.resolve(this.querySync(query));
+  }
+
+  private querySync(query: EventQuery): EventPage {
+    const parts = query.categories
+      .map((category) => this.strings.find(partKey(query.accountId, query.region, category)))
+      .filter((id): id is number => id !== undefined);
+    if (parts.length === 0) return { events: [] };
+    const plan = this.plan(query, parts);
+    if (plan === undefined) return { events: [] };
+    if (query.text === undefined) {
+      const rows = this.run(plan, query.limit + 1);
+      const page = rows.slice(0, query.limit).map((row) => this.toStoredEvent(row));
+      const last = page.at(-1);
+      return rows.length > query.limit && last ? { events: page, next: cursorOf(last) } : { events: page };
+    }
+    return this.scanText(query, parts);
+  }
+
+  /** Free text: read candidates in order and keep those whose record contains the text. */
+  private scanText(query: EventQuery, parts: number[]): EventPage {
+    const needle = (query.text ?? '').toLowerCase();
+    const events: StoredEvent[] = [];
+    let after = query.after;
+    let scanned = 0;
+    for (;;) {
+      const plan = this.plan({ ...query, after, text: undefined }, parts);
+      if (plan === undefined) return { events };
+      const rows = this.run(plan, TEXT_SCAN_ROUND);
+      for (const row of rows) {
+        scanned += 1;
+        const event = this.toStoredEvent(row);
+        after = cursorOf(event);
+        if (event.raw.toLowerCase().includes(needle)) {
+          events.push(event);
+          if (events.length === query.limit) return { events, next: after };
+        }
+      }
+      if (rows.length < TEXT_SCAN_ROUND) return { events };
+      if (scanned >= TEXT_SCAN_LIMIT) return { events, next: after };
+    }
+  }
+
+  /** Builds the SELECT for a query (without its LIMIT value), driven by the most selective index. */
+  private plan(query: EventQuery, parts: number[]): { sql: string; params: unknown[] } | undefined {
+    const where: string[] = [`e.part IN (${parts.map(() => '?').join(',')})`];
+    const params: unknown[] = [...parts];
+    const fromParams: unknown[] = [];
+    let from = 'events e';
+    let order = 'e.time DESC, e.seq DESC';
+    for (const filter of query.attributes) {
+      const column = EVENT_COLUMN[filter.key];
+      if (column) {
+        const id = this.strings.find(filter.value);
+        if (id === undefined) return undefined;
+        where.push(`${column} = ?`);
+        params.push(id);
+      } else if (filter.key === 'EventId') {
+        where.push('e.event_id = ?');
+        params.push(encodeEventId(filter.value));
+      } else if (filter.key === 'ReadOnly') {
+        if (filter.value !== 'true' && filter.value !== 'false') return undefined;
+        where.push('e.ro = ?');
+        params.push(filter.value === 'true' ? 1 : 0);
+      } else {
+        const id = this.strings.find(filter.value);
+        if (id === undefined) return undefined;
+        const column = filter.key === 'ResourceName' ? 'rname' : 'rtype';
+        if (query.attributes.length === 1) {
+          // Alone, a resource filter drives from its own index; GROUP BY folds an event listed under two types.
+          from = `(SELECT r.time AS time, r.seq AS seq FROM resources r WHERE r.part IN (${parts.map(() => '?').join(',')}) AND r.${column} = ?${timeBounds('r', query, fromParams, [...parts, id])} GROUP BY r.time, r.seq ORDER BY r.time DESC, r.seq DESC LIMIT ?) d JOIN events e ON e.seq = d.seq`;
+          order = 'd.time DESC, d.seq DESC';
+          fromParams.push(LIMIT_PLACEHOLDER);
+        } else {
+          where.push(`EXISTS (SELECT 1 FROM resources r WHERE r.seq = e.seq AND r.${column} = ?)`);
+          params.push(id);
+        }
+      }
+    }
+    if (query.startTime !== undefined) {
+      where.push('e.time >= ?');
+      params.push(query.startTime);
+    }
+    if (query.endTime !== undefined) {
+      where.push('e.time <= ?');
+      params.push(query.endTime);
+    }
+    if (query.after) {
+      where.push('(e.time, e.seq) < (?, ?)');
+      params.push(query.after.eventTime, query.after.seq);
+    }
+    return { sql: `SELECT ${EVENT_COLUMNS} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?`, params: [...fromParams, ...params] };
+  }
+
+  private run(plan: { sql: string; params: unknown[] }, limit: number): EventRow[] {
+    const params = plan.params.map((p) => (p === LIMIT_PLACEHOLDER ? limit : p));
+    let statement = this.prepared.get(plan.sql);
+    if (!statement) {
+      if (this.prepared.size > 256) this.prepared.clear();
+      statement = this.db.prepare<unknown[], EventRow>(plan.sql);
+      this.prepared.set(plan.sql, statement);
+    }
+    return statement.all(...params, limit);
+  }
+
+  private toStoredEvent(row: EventRow): StoredEvent {
+    const s = this.strings;
+    const chunk = this.chunks.get(row.chunk, () => {
+      const data = this.statements.chunk.get(row.chunk);
+      if (data === undefined) throw new Error(`journal chunk ${row.chunk} is missing`);
+      return decompressChunk(data);
+    });
+    const raw = chunk.toString('utf8', row.off, row.off + row.len);
+    const [, accountId, region, category] = s.value(row.part).split('\u0000') as [string, string, string, EventCategory];
+    const record = JSON.parse(raw) as { eventID: string };
+    return {
+      seq: row.seq,
+      receivedAt: row.received,
+      eventId: record.eventID,
+      accountId,
+      region,
+      category,
+      eventTime: row.time,
+      eventName: s.value(row.name),
+      eventSource: s.value(row.source),
+      readOnly: row.ro === null ? undefined : row.ro === 1,
+      username: row.user === null ? undefined : s.value(row.user),
+      accessKeyId: row.akid === null ? undefined : s.value(row.akid),
+      resources: this.resourcesOf(row.seq),
+      raw,
+    };
+  }
+
+  private resourcesOf(seq: number): { type?: string; name: string }[] {
+    const rows = this.statements.resourcesOf.all(seq);
+    return rows
+      .map((r) => ({ type: this.strings.value(r.rtype), name: this.strings.value(r.rname) }))
+      .sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name))
+      .map(({ type, name }) => (type === '' ? { name } : { type, name }));
+  }
+
+  purgeReceivedBefore(cutoff: number, maxEvents: number): Promise<number> {
+    const rows = this.statements.oldest.all(maxEvents);
+    let last: number | undefined;
+    let purged = 0;
+    for (const row of rows) {
+      if (row.received >= cutoff) break;
+      last = row.seq;
+      purged += 1;
+    }
+    if (last === undefined) return Promise.resolve(0);
+    const upTo = last;
+    this.db.transaction(() => {
+      this.statements.deleteEvents.run(upTo);
+      this.statements.deleteResources.run(upTo);
+      const firstChunk = this.statements.firstChunk.get();
+      if (firstChunk === undefined || firstChunk === null) this.statements.deleteAllChunks.run();
+      else this.statements.deleteChunksBefore.run(firstChunk);
+    })();
+    return Promise.resolve(purged);
+  }
+
+  count(): Promise<number> {
+    return Promise.resolve(this.statements.count.get() ?? 0);
+  }
+
+  storedBytes(): Promise<number> {
+    return Promise.resolve((this.statements.pageCount.get() ?? 0) * (this.statements.pageSize.get() ?? 0));
+  }
+}
+
+function partKey(accountId: string, region: string, category: EventCategory): string {
+  return `p\u0000${accountId}\u0000${region}\u0000${category}`;
+}
+
+function cursorOf(event: StoredEvent): EventCursor {
+  return { eventTime: event.eventTime, seq: event.seq };
+}
+
+/** Time and cursor bounds for the resource-driven subquery, so its ORDER BY ... LIMIT stays on the index. */
+function timeBounds(alias: string, query: EventQuery, params: unknown[], leading: unknown[]): string {
+  params.push(...leading);
+  let sql = '';
+  if (query.startTime !== undefined) {
+    sql += ` AND ${alias}.time >= ?`;
+    params.push(query.startTime);
+  }
+  if (query.endTime !== undefined) {
+    sql += ` AND ${alias}.time <= ?`;
+    params.push(query.endTime);
+  }
+  if (query.after) {
+    sql += ` AND (${alias}.time, ${alias}.seq) < (?, ?)`;
+    params.push(query.after.eventTime, query.after.seq);
+  }
+  return sql;
+}

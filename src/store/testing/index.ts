@@ -1,0 +1,2 @@
+export { eventStoreSuite, entry, record } from './event-store-suite.js';
+export type { StoreFactory } from './event-store-suite.js';
