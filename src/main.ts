@@ -42,6 +42,8 @@ export const DEFAULTS = {
 } as const;
 
 const DAY_MS = 86_400_000;
+/** SigV4 service names Cairn's API answers to. */
+const SIGNING_SERVICES = ['cloudtrail'];
 const RETENTION_EVERY_MS = 60_000;
 const RETENTION_BATCH = 5_000;
 
@@ -72,7 +74,7 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
   const server = createGateway({
     service,
     committer,
-    authenticate: config.auth === 'off' ? emulatorAuthenticator(config) : signatureAuthenticator(store, config),
+    authenticate: config.auth === 'off' ? emulatorAuthenticator(config) : signatureAuthenticator(store),
     logger,
     bodyLimit: config.bodyLimit,
     tls: config.tls,
@@ -105,9 +107,9 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
   };
 }
 
-function signatureAuthenticator(store: CairnStore, config: CairnConfig): Authenticator {
+function signatureAuthenticator(store: CairnStore): Authenticator {
   return async (request, now) => {
-    const verified = await verifySigV4(request, (id) => store.credentials.get(id), { now });
+    const verified = await verifySigV4(request, (id) => store.credentials.get(id), { now, services: SIGNING_SERVICES });
     return {
       accountId: verified.credential.accountId,
       region: verified.region,

@@ -31,7 +31,8 @@ export async function handleApiCall(req: IncomingMessage, body: Buffer, deps: Ap
   const now = Date.now();
   let caller: Caller;
   try {
-    caller = await deps.authenticate({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headers, body }, now);
+    // headersDistinct: a repeated signed header must be joined with ',' as the signer did.
+    caller = await deps.authenticate({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headersDistinct, body }, now);
   } catch (error) {
     return { ...encodeError(toAwsError(error)), requestId };
   }

@@ -25,7 +25,7 @@ export function optionalList(input: Input, member: string): unknown[] | undefine
   const value = input[member];
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value)) throw wrongType(member, 'a list');
-  return value;
+  return value as unknown[];
 }
 
 export function asStructure(value: unknown, member: string): Input {

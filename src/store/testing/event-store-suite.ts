@@ -11,7 +11,7 @@ import type { CairnStore, EventQuery } from '../types.js';
 
 export interface StoreFactory {
   /** A new empty store, and a way to reopen the same data (as after a restart). */
-  create(): Promise<{ store: CairnStore; reopen(): Promise<CairnStore> }>;
+  create(): Promise<{ store: CairnStore; reopen: () => Promise<CairnStore> }>;
 }
 
 export function record(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -54,8 +54,8 @@ async function all(store: CairnStore, query: Partial<EventQuery>): Promise<strin
 }
 
 export function eventStoreSuite(name: string, factory: StoreFactory): void {
-  describe(`EventStore contract: ${name}`, () => {
-    it('keeps each record byte for byte, skips an eventID it already has, and survives a reopen', async () => {
+  void describe(`EventStore contract: ${name}`, () => {
+    void it('keeps each record byte for byte, skips an eventID it already has, and survives a reopen', async () => {
       const { store, reopen } = await factory.create();
       const raw = '{ "eventVersion":"1.05", "eventID":"E-1", "eventTime":"2025-01-01T00:00:00Z",\n  "eventSource":"s3.amazonaws.com","eventName":"ListBuckets","awsRegion":"eu-west-1","recipientAccountId":"111122223333","unicode":"żółw \\u00e9" }';
       const first = entry({}, raw);
@@ -70,7 +70,7 @@ export function eventStoreSuite(name: string, factory: StoreFactory): void {
       await again.close();
     });
 
-    it('returns newest first and pages through every event exactly once, ties broken by arrival', async () => {
+    void it('returns newest first and pages through every event exactly once, ties broken by arrival', async () => {
       const { store } = await factory.create();
       const entries = Array.from({ length: 137 }, (_, i) => entry({ eventTime: new Date(Date.UTC(2025, 0, 1, 0, 0, Math.floor(i / 3))).toISOString().replace('.000Z', 'Z') }));
       await store.events.append(entries.slice(0, 70));
@@ -86,7 +86,7 @@ export function eventStoreSuite(name: string, factory: StoreFactory): void {
       await store.close();
     });
 
-    it('filters by each lookup attribute and by an inclusive time range', async () => {
+    void it('filters by each lookup attribute and by an inclusive time range', async () => {
       const { store } = await factory.create();
       const a = entry({ eventName: 'RunInstances', readOnly: false, eventTime: '2025-03-01T00:00:00Z', responseElements: { instancesSet: { items: [{ instanceId: 'i-111' }] } }, requestParameters: { instancesSet: {} } });
       const b = entry({ eventSource: 'iam.amazonaws.com', eventName: 'CreateUser', readOnly: false, eventTime: '2025-03-02T00:00:00Z', requestParameters: { userName: 'bob' }, userIdentity: { type: 'Root', arn: 'arn:aws:iam::111122223333:root', accountId: '111122223333', accessKeyId: 'AKIAROOT' } });
@@ -112,7 +112,7 @@ export function eventStoreSuite(name: string, factory: StoreFactory): void {
       await store.close();
     });
 
-    it('scopes by account, region and category', async () => {
+    void it('scopes by account, region and category', async () => {
       const { store } = await factory.create();
       const mine = entry();
       const otherAccount = entry({ recipientAccountId: '999988887777' });
@@ -128,7 +128,7 @@ export function eventStoreSuite(name: string, factory: StoreFactory): void {
       await store.close();
     });
 
-    it('purges by the time Cairn received events, whatever their event times', async () => {
+    void it('purges by the time Cairn received events, whatever their event times', async () => {
       const { store } = await factory.create();
       const old = [entry({ eventTime: '2030-01-01T00:00:00Z' }), entry({ eventTime: '2010-01-01T00:00:00Z' })];
       await store.events.append(old);
@@ -145,7 +145,7 @@ export function eventStoreSuite(name: string, factory: StoreFactory): void {
       await store.close();
     });
 
-    it('stores credentials and settings', async () => {
+    void it('stores credentials and settings', async () => {
       const { store } = await factory.create();
       await store.credentials.put({ accessKeyId: 'AKIA1', secretAccessKey: 's', accountId: '111122223333', principalType: 'IAMUser', principalName: 'alice', createdAt: 5 });
       assert.deepEqual(await store.credentials.get('AKIA1'), { accessKeyId: 'AKIA1', secretAccessKey: 's', accountId: '111122223333', principalType: 'IAMUser', principalName: 'alice', createdAt: 5 });
