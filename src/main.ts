@@ -44,7 +44,7 @@ export const DEFAULTS = {
 const DAY_MS = 86_400_000;
 /** SigV4 service names Cairn's API answers to. */
 const SIGNING_SERVICES = ['cloudtrail'];
-const RETENTION_EVERY_MS = 60_000;
+const UPKEEP_EVERY_MS = 60_000;
 const RETENTION_BATCH = 5_000;
 
 /** Opens the store named by the configuration (for the server and for offline commands). */
@@ -83,7 +83,7 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
-  const retention = startRetention(store, config.retentionDays, logger);
+  const upkeep = startUpkeep(store, config.retentionDays, logger);
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `${config.tls ? 'https' : 'http'}://${host}:${address.port}`;
@@ -96,7 +96,7 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
     adminKeyFile,
     close: () =>
       (closing ??= (async () => {
-        clearInterval(retention);
+        clearInterval(upkeep);
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();
@@ -151,8 +151,11 @@ export function exportLines(credential: Credential, region: string): string {
   ].join('\n');
 }
 
-/** Deletes events older than the retention period in small batches, so reads and writes never wait long. */
-function startRetention(store: CairnStore, days: number, logger: Logger): NodeJS.Timeout {
+/**
+ * Upkeep every minute: deletes events older than the retention period, then compacts small chunks;
+ * both in small batches, so reads and writes never wait long.
+ */
+function startUpkeep(store: CairnStore, days: number, logger: Logger): NodeJS.Timeout {
   let running = false;
   const run = async (): Promise<void> => {
     if (running) return;
@@ -165,13 +168,14 @@ function startRetention(store: CairnStore, days: number, logger: Logger): NodeJS
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
       if (purged > 0) logger.info({ purged, days }, 'retention purged old events');
+      while ((await store.events.compact()) > 0) await new Promise<void>((resolve) => setImmediate(resolve));
     } finally {
       running = false;
     }
   };
   const timer = setInterval(() => {
-    run().catch((error: unknown) => logger.error({ err: error }, 'retention failed'));
-  }, RETENTION_EVERY_MS);
+    run().catch((error: unknown) => logger.error({ err: error }, 'upkeep failed'));
+  }, UPKEEP_EVERY_MS);
   timer.unref();
   return timer;
 }

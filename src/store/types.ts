@@ -59,6 +59,11 @@ export interface EventStore {
   /** Deletes up to `maxEvents` of the events received before `cutoff` (epoch ms); returns how many. */
   purgeReceivedBefore(cutoff: number, maxEvents: number): Promise<number>;
   count(): Promise<number>;
+  /**
+   * Background upkeep: merges the small chunks that single recorded calls produce into larger,
+   * better-compressed ones. Returns how many events moved (0 when nothing was worth doing).
+   */
+  compact(): Promise<number>;
   /** On-disk size in bytes of what the store holds (for benchmarks and status). */
   storedBytes(): Promise<number>;
 }

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { EventCategory, JournalEntry, StoredEvent } from '../../records/index.js';
 import type { AppendResult, AttributeFilter, EventCursor, EventPage, EventQuery, EventStore } from '../types.js';
 import { ChunkCache, compressChunk, decompressChunk } from './chunk-codec.js';
+import { ChunkCompactor } from './chunk-compactor.js';
 import { encodeEventId } from './event-id.js';
 import { StringTable } from './string-table.js';
 
@@ -40,12 +41,14 @@ export class SqliteEventStore implements EventStore {
   private readonly strings: StringTable;
   private readonly chunks = new ChunkCache(256);
   private lastReceived = 0;
+  private readonly compactor: ChunkCompactor;
   private readonly statements;
   /** Query statements by SQL text: a handful of shapes, prepared once each. */
   private readonly prepared = new Map<string, Database.Statement<unknown[], EventRow>>();
 
   constructor(private readonly db: Database.Database) {
     this.strings = new StringTable(db);
+    this.compactor = new ChunkCompactor(db, this.chunks);
     this.statements = {
       exists: db.prepare<[Buffer | string], number>('SELECT 1 FROM events WHERE event_id = ?').pluck(),
       insertChunk: db.prepare<[Buffer]>('INSERT INTO chunks (data) VALUES (?)'),
@@ -55,12 +58,11 @@ export class SqliteEventStore implements EventStore {
       insertResource: db.prepare('INSERT OR IGNORE INTO resources (seq, rtype, rname, part, time) VALUES (?,?,?,?,?)'),
       chunk: db.prepare<[number], Buffer>('SELECT data FROM chunks WHERE id = ?').pluck(),
       lastReceived: db.prepare<[], number | null>('SELECT received FROM events ORDER BY seq DESC LIMIT 1').pluck(),
-      oldest: db.prepare<[number], { seq: number; received: number }>('SELECT seq, received FROM events ORDER BY seq LIMIT ?'),
+      oldest: db.prepare<[number], { seq: number; received: number; chunk: number }>('SELECT seq, received, chunk FROM events ORDER BY seq LIMIT ?'),
       deleteEvents: db.prepare<[number]>('DELETE FROM events WHERE seq <= ?'),
       deleteResources: db.prepare<[number]>('DELETE FROM resources WHERE seq <= ?'),
       firstChunk: db.prepare<[], number | null>('SELECT chunk FROM events ORDER BY seq LIMIT 1').pluck(),
-      deleteChunksBefore: db.prepare<[number]>('DELETE FROM chunks WHERE id < ?'),
-      deleteAllChunks: db.prepare('DELETE FROM chunks'),
+      deleteChunk: db.prepare<[number]>('DELETE FROM chunks WHERE id = ?'),
       resourcesOf: db.prepare<[number], { rtype: number; rname: number }>('SELECT rtype, rname FROM resources WHERE seq = ?'),
       count: db.prepare<[], number>('SELECT count(*) FROM events').pluck(),
       pageCount: db.prepare<[], number>('PRAGMA page_count').pluck(),
@@ -272,23 +274,32 @@ export class SqliteEventStore implements EventStore {
 
   purgeReceivedBefore(cutoff: number, maxEvents: number): Promise<number> {
     const rows = this.statements.oldest.all(maxEvents);
+    const chunks = new Set<number>();
     let last: number | undefined;
-    let purged = 0;
     for (const row of rows) {
       if (row.received >= cutoff) break;
       last = row.seq;
-      purged += 1;
+      chunks.add(row.chunk);
     }
     if (last === undefined) return Promise.resolve(0);
     const upTo = last;
-    this.db.transaction(() => {
-      this.statements.deleteEvents.run(upTo);
+    const purged = this.db.transaction(() => {
+      const deleted = this.statements.deleteEvents.run(upTo).changes;
       this.statements.deleteResources.run(upTo);
-      const firstChunk = this.statements.firstChunk.get();
-      if (firstChunk === undefined || firstChunk === null) this.statements.deleteAllChunks.run();
-      else this.statements.deleteChunksBefore.run(firstChunk);
+      // A chunk holds a contiguous run of seqs, so only the first remaining event's chunk can still be in use.
+      const stillUsed = this.statements.firstChunk.get();
+      for (const chunk of chunks) {
+        if (chunk === stillUsed) continue;
+        this.statements.deleteChunk.run(chunk);
+        this.chunks.delete(chunk);
+      }
+      return deleted;
     })();
     return Promise.resolve(purged);
+  }
+
+  compact(): Promise<number> {
+    return Promise.resolve(this.compactor.compact());
   }
 
   count(): Promise<number> {
