@@ -3,7 +3,7 @@
  * and wires them together. Everything else takes interfaces.
  */
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -137,8 +137,10 @@ async function ensureAdminKey(store: CairnStore, config: CairnConfig, file: stri
   if ((await store.credentials.list()).length > 0) return undefined;
   const key = newAccessKey('AKIA');
   const credential: Credential = { ...key, accountId: config.accountId, principalType: 'Root', createdAt: Date.now() };
+  // The file first (atomically): a crash between the two steps must not leave a key nobody can read.
+  writeFileSync(`${file}.tmp`, exportLines(credential, config.region), { mode: 0o600 });
+  renameSync(`${file}.tmp`, file);
   await store.credentials.put(credential);
-  writeFileSync(file, exportLines(credential, config.region), { mode: 0o600 });
   return credential;
 }
 

@@ -49,6 +49,7 @@ export class CairnProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
+    this.output = '';
     this.url = await new Promise<string>((resolveUrl, reject) => {
       const onData = (chunk: Buffer): void => {
         this.output += chunk.toString();
