@@ -134,7 +134,9 @@ function emulatorAuthenticator(config: CairnConfig): Authenticator {
 
 /** First start: an admin (root) key for the default account, kept in the store and a 0600 file. */
 async function ensureAdminKey(store: CairnStore, config: CairnConfig, file: string): Promise<Credential | undefined> {
-  if ((await store.credentials.list()).length > 0) return undefined;
+  // Keys made with `cairn keys create` before the first start don't count: the default account's root does.
+  const keys = await store.credentials.list();
+  if (keys.some((k) => k.principalType === 'Root' && k.accountId === config.accountId)) return undefined;
   const key = newAccessKey('AKIA');
   const credential: Credential = { ...key, accountId: config.accountId, principalType: 'Root', createdAt: Date.now() };
   // The file first (atomically): a crash between the two steps must not leave a key nobody can read.

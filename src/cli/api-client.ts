@@ -35,6 +35,7 @@ export class ApiError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    readonly operation: string,
   ) {
     super(message);
   }
@@ -76,7 +77,7 @@ export class JsonApiClient {
     if (status >= 300) {
       const type = typeof parsed.__type === 'string' ? parsed.__type.replace(/^.*#/, '') : `HTTP${status}`;
       const message = typeof parsed.message === 'string' ? parsed.message : text;
-      throw new ApiError(type, message);
+      throw new ApiError(type, message, target.split('.').at(-1) ?? target);
     }
     return parsed;
   }

@@ -94,7 +94,11 @@ function positive(text: string, flag: string): number {
 function startingToken(serviceToken: string | null, truncate: number): string {
   const body: Record<string, unknown> = { NextToken: serviceToken };
   if (truncate > 0) body.boto_truncate_amount = truncate;
-  return Buffer.from(JSON.stringify(body)).toString('base64');
+  // Python's json.dumps spacing, so the token is byte for byte the AWS CLI's.
+  const text = Object.entries(body)
+    .map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`)
+    .join(', ');
+  return Buffer.from(`{${text}}`).toString('base64');
 }
 
 function readStartingToken(token: string): { token: string | undefined; skip: number } {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
 import { DEFAULTS } from '../main.js';
+import { ApiError } from './api-client.js';
 import { importCommand } from './import.js';
 import { createKey, deleteKey, listKeys } from './keys.js';
 import { lookupEventsCommand } from './lookup.js';
@@ -38,7 +39,7 @@ program
 program
   .command('lookup-events')
   .description('look up events (the AWS CLI flags; several --lookup-attributes or --text search them together)')
-  .option('--lookup-attributes <attr>', 'AttributeKey=<key>,AttributeValue=<value> (repeat to combine)', collect)
+  .option('--lookup-attributes <attr...>', 'AttributeKey=<key>,AttributeValue=<value> (several: searched together)')
   .option('--start-time <time>', 'epoch seconds or a date')
   .option('--end-time <time>', 'epoch seconds or a date')
   .option('--event-category <category>', 'insight')
@@ -73,6 +74,12 @@ keys
 keys.command('delete').description('delete an access key').argument('<access-key-id>').addOption(dataDir()).action(deleteKey);
 
 program.parseAsync().catch((error: unknown) => {
+  if (error instanceof ApiError) {
+    // The AWS CLI's wording and exit status for service errors.
+    process.stderr.write(`\nAn error occurred (${error.code}) when calling the ${error.operation} operation: ${error.message}\n`);
+    process.exitCode = 255;
+    return;
+  }
   process.stderr.write(`cairn: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = error instanceof Error && 'code' in error && typeof error.code === 'string' ? 255 : 1;
+  process.exitCode = 1;
 });

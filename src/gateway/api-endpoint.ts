@@ -15,7 +15,8 @@ import type { Authenticator, Caller } from './types.js';
 
 /** X-Amz-Target prefix of Cairn's additive operations (SearchEvents), beside CloudTrail's own. */
 export const CAIRN_TARGET_PREFIX = 'Cairn_20261101';
-const CLOUDTRAIL_PREFIX = cloudtrailModel.metadata.targetPrefix;
+/** AWS accepts the target prefix with or without its namespace; the JS SDK v3 sends the short one. */
+const CLOUDTRAIL_PREFIXES = new Set([cloudtrailModel.metadata.targetPrefix, cloudtrailModel.metadata.targetPrefix.split('.').at(-1)]);
 const EVENT_SOURCE = 'cloudtrail.amazonaws.com';
 
 export interface ApiEndpointDeps {
@@ -38,7 +39,7 @@ export async function handleApiCall(req: IncomingMessage, body: Buffer, deps: Ap
   }
   const target = parseTarget(headerValue(req, 'x-amz-target'));
   const extension = target?.prefix === CAIRN_TARGET_PREFIX && deps.service.knowsExtension(target.operation);
-  if (!target || !(extension || (target.prefix === CLOUDTRAIL_PREFIX && deps.service.knows(target.operation)))) {
+  if (!target || !(extension || (CLOUDTRAIL_PREFIXES.has(target.prefix) && deps.service.knows(target.operation)))) {
     const name = headerValue(req, 'x-amz-target') ?? '(no X-Amz-Target)';
     return { ...encodeError(new AwsError('UnknownOperationException', `Unknown operation ${name}`)), requestId };
   }

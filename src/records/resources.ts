@@ -74,7 +74,10 @@ export function lookupResources(record: CloudTrailRecord): LookupResource[] {
       }
     }
   };
-  visit(record.requestParameters, 0);
-  visit(record.responseElements, 0);
+  // Describe/List parameters are filters, not resources acted on: AWS lists none for them.
+  if (!(record.readOnly === true && /^(Describe|List)/.test(record.eventName))) {
+    visit(record.requestParameters, 0);
+    visit(record.responseElements, 0);
+  }
   return [...found.values()].sort((a, b) => (a.type ?? '').localeCompare(b.type ?? '') || a.name.localeCompare(b.name));
 }

@@ -3,10 +3,11 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
 /**
- * The real AWS CLI v1, kept loaded in one Python process: each request runs
- * `awscli.clidriver.create_clidriver().main(argv)` — exactly what the `aws` executable runs — with the
- * given AWS_* environment, and returns its exit code, stdout and stderr. Starting `aws` costs over a
- * second per call (no bytecode cache here); this keeps dozens of CLI calls within a few seconds.
+ * The real AWS CLI v1, kept loaded in one Python process: each request runs `CLIDriver.main(argv)`
+ * — what the `aws` executable runs — with the given AWS_* environment, and returns its exit code,
+ * stdout and stderr. One driver (botocore session) is kept per distinct environment. Starting `aws`
+ * costs over a second of CPU per call here (no bytecode cache); this keeps dozens of CLI calls within
+ * a few seconds.
  */
 const SCRIPT = String.raw`
 import contextlib, io, json, os, sys, time
@@ -15,16 +16,21 @@ time.tzset()
 from awscli.clidriver import create_clidriver
 # What awscli itself sets on import (AWS_DATA_PATH) stays; the caller's variables are per request.
 base = {k: v for k, v in os.environ.items() if k.startswith('AWS_')}
+drivers = {}
 for line in sys.stdin:
     req = json.loads(line)
     for k in [k for k in os.environ if k.startswith('AWS_')]:
         del os.environ[k]
     os.environ.update(base)
     os.environ.update(req['env'])
+    # One driver (botocore session) per environment, as each would be in its own 'aws' process.
+    key = json.dumps(req['env'], sort_keys=True)
+    if key not in drivers:
+        drivers[key] = create_clidriver()
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
-            rc = create_clidriver().main(req['argv'])
+            rc = drivers[key].main(req['argv'])
         except SystemExit as e:
             rc = e.code if isinstance(e.code, int) else 1
     sys.__stdout__.write(json.dumps({'code': rc, 'stdout': out.getvalue(), 'stderr': err.getvalue()}) + '\n')
