@@ -126,9 +126,19 @@ export function awsDate(ms: number): string {
   return `${MONTHS[d.getUTCMonth()]!} ${d.getUTCDate()}, ${d.getUTCFullYear()}, ${h12}:${mm}:${ss} ${h < 12 ? 'AM' : 'PM'}`;
 }
 
-/** `2025-11-26T15:04:05Z` (second precision, as eventTime). */
+const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+let isoDay = Number.NaN;
+let isoPrefix = '';
+
+/** `2025-11-26T15:04:05Z` (second precision, as eventTime). Caches the date part. */
 export function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 19) + 'Z';
+  const day = Math.floor(ms / 86_400_000);
+  if (day !== isoDay) {
+    isoDay = day;
+    isoPrefix = new Date(day * 86_400_000).toISOString().slice(0, 11);
+  }
+  const sec = Math.floor((ms - day * 86_400_000) / 1000);
+  return `${isoPrefix}${TWO_DIGITS[Math.floor(sec / 3600)]!}:${TWO_DIGITS[Math.floor(sec / 60) % 60]!}:${TWO_DIGITS[sec % 60]!}Z`;
 }
 
 /** A slice of the world's random base64 noise (session tokens, result tokens, x-amz-id-2). */
@@ -535,7 +545,7 @@ export const CATALOG: EventDef[] = [
   { source: 'kms.amazonaws.com', name: 'ListAliases', readOnly: true, weight: 5, callers: READERS, build: () => ({ req: null, resp: null }) },
   { source: 'kms.amazonaws.com', name: 'GetKeyPolicy', readOnly: true, weight: 3, callers: READERS, build: (c) => { const k = kmsKey(c); return { req: { keyId: k.id, policyName: 'default' }, resp: null, resources: kmsRes(c, k.id) }; } },
   {
-    source: 'kms.amazonaws.com', name: 'CreateGrant', readOnly: false, weight: 8, callers: [['svc:ec2.amazonaws.com', 2], ['automation', 1], ['svc:rds.amazonaws.com', 1]],
+    source: 'kms.amazonaws.com', name: 'CreateGrant', readOnly: false, weight: 14, callers: [['svc:ec2.amazonaws.com', 2], ['automation', 1], ['svc:rds.amazonaws.com', 1]],
     build: (c) => {
       const k = kmsKey(c);
       return {
@@ -545,7 +555,7 @@ export const CATALOG: EventDef[] = [
       };
     },
   },
-  { source: 'kms.amazonaws.com', name: 'RetireGrant', readOnly: false, weight: 4, callers: [['svc:ec2.amazonaws.com', 1]], build: (c) => { const k = kmsKey(c); return { req: { keyId: kmsArn(c, k.id), grantId: c.rng.hex(64) }, resp: null, resources: kmsRes(c, k.id) }; } },
+  { source: 'kms.amazonaws.com', name: 'RetireGrant', readOnly: false, weight: 10, callers: [['svc:ec2.amazonaws.com', 1]], build: (c) => { const k = kmsKey(c); return { req: { keyId: kmsArn(c, k.id), grantId: c.rng.hex(64) }, resp: null, resources: kmsRes(c, k.id) }; } },
   // --- EC2 --------------------------------------------------------------------------------------
   {
     source: 'ec2.amazonaws.com', name: 'DescribeInstances', readOnly: true, weight: 60, callers: [...READERS, ['instance', 1]],
@@ -567,12 +577,12 @@ export const CATALOG: EventDef[] = [
   { source: 'ec2.amazonaws.com', name: 'DescribeRouteTables', readOnly: true, weight: 4, callers: READERS, build: ec2Describe((c) => ({ routeTableIdSet: {}, filterSet: filterSet('vpc-id', c.rng.pick(c.pool.vpcs)) })) },
   { source: 'ec2.amazonaws.com', name: 'DescribeLaunchTemplates', readOnly: true, weight: 3, callers: READERS, build: ec2Describe(() => ({ DescribeLaunchTemplatesRequest: { MaxResults: 200 } })) },
   {
-    source: 'ec2.amazonaws.com', name: 'CreateTags', readOnly: false, weight: 14, callers: [['automation', 4], ['svc:autoscaling.amazonaws.com', 2], ['human', 1]],
+    source: 'ec2.amazonaws.com', name: 'CreateTags', readOnly: false, weight: 22, callers: [['automation', 4], ['svc:autoscaling.amazonaws.com', 2], ['human', 1]],
     build: (c) => ({ req: { resourcesSet: items([{ resourceId: inst(c) }]), tagSet: items([{ key: c.rng.pick(['Name', 'team', 'cost-center', 'env']), value: c.rng.pick(['platform', 'data', 'prod', 'staging', 'cc-1042']) }]) }, resp: { requestId: ec2ReqId(c), _return: true } }),
   },
-  { source: 'ec2.amazonaws.com', name: 'CreateNetworkInterface', readOnly: false, weight: 9, callers: [['lambda', 1]], build: lambdaEni },
-  { source: 'ec2.amazonaws.com', name: 'DeleteNetworkInterface', readOnly: false, weight: 7, callers: [['lambda', 1]], build: (c) => ({ req: { networkInterfaceId: c.rng.pick(c.pool.enis) }, resp: { requestId: ec2ReqId(c), _return: true } }) },
-  { source: 'ec2.amazonaws.com', name: 'ModifyNetworkInterfaceAttribute', readOnly: false, weight: 4, callers: [['lambda', 1]], build: (c) => ({ req: { networkInterfaceId: c.rng.pick(c.pool.enis), attachment: { attachmentId: `eni-attach-0${c.rng.hex(16)}`, deleteOnTermination: false } }, resp: { requestId: ec2ReqId(c), _return: true } }) },
+  { source: 'ec2.amazonaws.com', name: 'CreateNetworkInterface', readOnly: false, weight: 16, callers: [['lambda', 1]], build: lambdaEni },
+  { source: 'ec2.amazonaws.com', name: 'DeleteNetworkInterface', readOnly: false, weight: 14, callers: [['lambda', 1]], build: (c) => ({ req: { networkInterfaceId: c.rng.pick(c.pool.enis) }, resp: { requestId: ec2ReqId(c), _return: true } }) },
+  { source: 'ec2.amazonaws.com', name: 'ModifyNetworkInterfaceAttribute', readOnly: false, weight: 8, callers: [['lambda', 1]], build: (c) => ({ req: { networkInterfaceId: c.rng.pick(c.pool.enis), attachment: { attachmentId: `eni-attach-0${c.rng.hex(16)}`, deleteOnTermination: false } }, resp: { requestId: ec2ReqId(c), _return: true } }) },
   { source: 'ec2.amazonaws.com', name: 'RunInstances', readOnly: false, weight: 1.5, callers: [['svc:autoscaling.amazonaws.com', 3], ['automation', 2], ['human', 1]], build: runInstances },
   { source: 'ec2.amazonaws.com', name: 'StartInstances', readOnly: false, weight: 1, callers: DEPLOYERS, build: instanceStateChange('start') },
   { source: 'ec2.amazonaws.com', name: 'StopInstances', readOnly: false, weight: 1, callers: DEPLOYERS, build: instanceStateChange('stop') },
@@ -608,10 +618,18 @@ export const CATALOG: EventDef[] = [
   { source: 's3.amazonaws.com', name: 'GetBucketLogging', readOnly: true, weight: 4, callers: READERS, build: bucketEvent('logging') },
   { source: 's3.amazonaws.com', name: 'GetBucketLifecycle', readOnly: true, weight: 4, callers: READERS, build: bucketEvent('lifecycle'), errors: [{ code: 'NoSuchLifecycleConfiguration', p: 0.35, message: () => 'The lifecycle configuration does not exist' }] },
   { source: 's3.amazonaws.com', name: 'PutBucketTagging', readOnly: false, weight: 0.5, callers: DEPLOYERS, build: bucketEvent('tagging') },
-  { source: 's3.amazonaws.com', name: 'PutBucketPolicy', readOnly: false, weight: 0.3, callers: DEPLOYERS, build: (c) => { const b = bucketEvent('policy')(c); (b.req as JsonObject).bucketPolicy = { Version: '2012-10-17', Statement: [{ Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [`arn:aws:s3:::${String((b.req as JsonObject).bucketName)}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } } }] }; return b; } },
+  {
+    source: 's3.amazonaws.com', name: 'PutBucketPolicy', readOnly: false, weight: 0.3, callers: DEPLOYERS,
+    build: (c) => {
+      const out = bucketEvent('policy')(c);
+      const name = out.resources![0]!.ARN.slice('arn:aws:s3:::'.length);
+      const statement = { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [`arn:aws:s3:::${name}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } } };
+      return { ...out, req: { ...out.req, bucketPolicy: { Version: '2012-10-17', Statement: [statement] } } };
+    },
+  },
   // --- S3 data events (≈5 % of all events) ------------------------------------------------------
-  { source: 's3.amazonaws.com', name: 'GetObject', readOnly: true, weight: 36, data: true, callers: [['lambda', 4], ['ecs', 3], ['instance', 2], ['automation', 1], ['human', 0.5]], build: objectEvent(false), errors: [{ code: 'NoSuchKey', p: 0.03, message: () => 'The specified key does not exist.' }] },
-  { source: 's3.amazonaws.com', name: 'PutObject', readOnly: false, weight: 13, data: true, callers: [['lambda', 4], ['ecs', 3], ['instance', 1], ['automation', 2]], build: objectEvent(true) },
+  { source: 's3.amazonaws.com', name: 'GetObject', readOnly: true, weight: 48, data: true, callers: [['lambda', 4], ['ecs', 3], ['instance', 2], ['automation', 1], ['human', 0.5]], build: objectEvent(false), errors: [{ code: 'NoSuchKey', p: 0.03, message: () => 'The specified key does not exist.' }] },
+  { source: 's3.amazonaws.com', name: 'PutObject', readOnly: false, weight: 20, data: true, callers: [['lambda', 4], ['ecs', 3], ['instance', 1], ['automation', 2]], build: objectEvent(true) },
   { source: 's3.amazonaws.com', name: 'DeleteObject', readOnly: false, weight: 1.5, data: true, callers: [['lambda', 2], ['automation', 1]], build: (c) => { const b = objectEvent(false)(c); return { ...b, resp: null }; } },
   // --- IAM (global) -----------------------------------------------------------------------------
   { source: 'iam.amazonaws.com', name: 'GetRole', readOnly: true, weight: 14, global: true, callers: READERS, build: (c) => ({ req: { roleName: pickRole(c).name }, resp: null }), errors: [{ code: 'NoSuchEntityException', p: 0.02, message: () => 'The role with name legacy-app-role cannot be found.' }] },
@@ -639,18 +657,18 @@ export const CATALOG: EventDef[] = [
   { source: 'iam.amazonaws.com', name: 'TagRole', readOnly: false, weight: 0.2, global: true, callers: DEPLOYERS, build: (c) => ({ req: { roleName: pickRole(c).name, tags: [{ key: 'managed-by', value: 'terraform' }] }, resp: null }) },
   // --- SSM (agent heartbeats are a large share of writes) ---------------------------------------
   {
-    source: 'ssm.amazonaws.com', name: 'UpdateInstanceInformation', readOnly: false, weight: 55, callers: [['instance', 1]],
+    source: 'ssm.amazonaws.com', name: 'UpdateInstanceInformation', readOnly: false, weight: 95, callers: [['instance', 1]],
     build: (c) => {
       const i = instanceOf(c);
       return { req: { instanceId: i.id, agentVersion: '3.3.987.0', agentStatus: 'Active', platformType: 'Linux', platformName: 'Amazon Linux', platformVersion: '2023', iPAddress: i.privateIp, computerName: `ip-${i.privateIp.replace(/\./g, '-')}.ec2.internal`, agentName: 'amazon-ssm-agent', availabilityZone: i.subnet.az, availabilityZoneId: i.subnet.azId, sSMConnectionChannel: 'ssmmessages' }, resp: null };
     },
   },
   {
-    source: 'ssm.amazonaws.com', name: 'UpdateInstanceAssociationStatus', readOnly: false, weight: 14, callers: [['instance', 1]],
+    source: 'ssm.amazonaws.com', name: 'UpdateInstanceAssociationStatus', readOnly: false, weight: 22, callers: [['instance', 1]],
     build: (c) => { const i = instanceOf(c); const a = c.rng.uuid(); return { req: { associationId: a, instanceId: i.id, executionResult: { status: 'Success', errorCode: '', executionDate: awsDate(c.t), executionSummary: '1 out of 1 plugin processed, 1 success, 0 failed, 0 timedout, 0 skipped. ', outputUrl: {} } }, resp: { instanceAssociationStatusInfos: [{ associationId: a, instanceId: i.id, status: 'Success' }] } }; },
   },
   { source: 'ssm.amazonaws.com', name: 'ListInstanceAssociations', readOnly: true, weight: 20, callers: [['instance', 1]], build: (c) => ({ req: { instanceId: instanceOf(c).id, maxResults: 20 }, resp: null }) },
-  { source: 'ssm.amazonaws.com', name: 'PutInventory', readOnly: false, weight: 6, callers: [['instance', 1]], build: (c) => ({ req: { instanceId: instanceOf(c).id, items: [{ typeName: 'AWS:InstanceInformation', schemaVersion: '1.0', captureTime: isoSeconds(c.t), contentHash: noise(c, 43) + '=' }] }, resp: null }) },
+  { source: 'ssm.amazonaws.com', name: 'PutInventory', readOnly: false, weight: 10, callers: [['instance', 1]], build: (c) => ({ req: { instanceId: instanceOf(c).id, items: [{ typeName: 'AWS:InstanceInformation', schemaVersion: '1.0', captureTime: isoSeconds(c.t), contentHash: noise(c, 43) + '=' }] }, resp: null }) },
   { source: 'ssm.amazonaws.com', name: 'GetParameter', readOnly: true, weight: 14, callers: WORKLOADS, build: (c) => ({ req: { name: c.rng.pick(c.pool.params), withDecryption: c.rng.chance(0.6) }, resp: null }), errors: [{ code: 'ParameterNotFound', p: 0.02, message: () => '' }] },
   { source: 'ssm.amazonaws.com', name: 'GetParameters', readOnly: true, weight: 6, callers: WORKLOADS, build: (c) => ({ req: { names: [c.rng.pick(c.pool.params), c.rng.pick(c.pool.params)], withDecryption: true }, resp: null }) },
   { source: 'ssm.amazonaws.com', name: 'GetParametersByPath', readOnly: true, weight: 3, callers: WORKLOADS, build: (c) => ({ req: { path: c.rng.pick(c.pool.params).replace(/[^/]+$/, ''), recursive: true, withDecryption: true }, resp: null }) },
@@ -658,7 +676,7 @@ export const CATALOG: EventDef[] = [
   { source: 'ssm.amazonaws.com', name: 'PutParameter', readOnly: false, weight: 0.3, callers: DEPLOYERS, build: (c) => ({ req: { name: c.rng.pick(c.pool.params), type: 'SecureString', overwrite: true, tier: 'Standard' }, resp: { version: c.rng.int(2, 40), tier: 'Standard' } }) },
   // --- CloudWatch Logs --------------------------------------------------------------------------
   {
-    source: 'logs.amazonaws.com', name: 'CreateLogStream', readOnly: false, weight: 40, callers: [['lambda', 5], ['ecs', 2]],
+    source: 'logs.amazonaws.com', name: 'CreateLogStream', readOnly: false, weight: 72, callers: [['lambda', 5], ['ecs', 2]],
     build: (c) => {
       const group = c.caller.principal?.cls === 'lambda' ? `/aws/lambda/${c.caller.name}` : c.rng.pick(c.pool.logGroups);
       const d = new Date(c.t);
@@ -672,7 +690,7 @@ export const CATALOG: EventDef[] = [
   { source: 'logs.amazonaws.com', name: 'CreateLogGroup', readOnly: false, weight: 1, callers: [['lambda', 1]], build: (c) => ({ req: { logGroupName: c.rng.pick(c.pool.logGroups) }, resp: null }), errors: [{ code: 'ResourceAlreadyExistsException', p: 0.5, message: () => 'The specified log group already exists' }] },
   { source: 'logs.amazonaws.com', name: 'PutRetentionPolicy', readOnly: false, weight: 0.3, callers: DEPLOYERS, build: (c) => ({ req: { logGroupName: c.rng.pick(c.pool.logGroups), retentionInDays: c.rng.pick([14, 30, 90, 365]) }, resp: null }) },
   // --- CloudWatch (monitoring) -------------------------------------------------------------------
-  { source: 'monitoring.amazonaws.com', name: 'DescribeAlarms', readOnly: true, weight: 9, callers: READERS, build: (c) => ({ req: c.rng.chance(0.5) ? ({ alarmNames: [c.rng.pick(c.pool.alarms)] } as JsonObject) : { maxRecords: 100 }, resp: null }) },
+  { source: 'monitoring.amazonaws.com', name: 'DescribeAlarms', readOnly: true, weight: 9, callers: READERS, build: (c) => { const req: JsonObject = c.rng.chance(0.5) ? { alarmNames: [c.rng.pick(c.pool.alarms)] } : { maxRecords: 100 }; return { req, resp: null }; } },
   {
     source: 'monitoring.amazonaws.com', name: 'GetMetricData', readOnly: true, weight: 8, callers: [['automation', 1], ['human', 0.3]],
     build: (c) => ({ req: { metricDataQueries: [{ id: 'm1', metricStat: { metric: { namespace: 'AWS/EC2', metricName: 'CPUUtilization', dimensions: [{ name: 'InstanceId', value: inst(c) }] }, period: 300, stat: 'Average' }, returnData: true }], startTime: awsDate(c.t - 3_600_000), endTime: awsDate(c.t) }, resp: null }),
@@ -715,8 +733,8 @@ export const CATALOG: EventDef[] = [
   { source: 'elasticloadbalancing.amazonaws.com', name: 'DescribeLoadBalancers', readOnly: true, weight: 5, callers: READERS, build: () => ({ req: null, resp: null }) },
   { source: 'elasticloadbalancing.amazonaws.com', name: 'DescribeTargetHealth', readOnly: true, weight: 6, callers: [...READERS, ['ecs', 2]], build: (c) => ({ req: { targetGroupArn: c.rng.pick(c.pool.targetGroups) }, resp: null }) },
   { source: 'elasticloadbalancing.amazonaws.com', name: 'DescribeTargetGroups', readOnly: true, weight: 3, callers: READERS, build: (c) => ({ req: { loadBalancerArn: c.rng.pick(c.pool.loadBalancers) }, resp: null }) },
-  { source: 'elasticloadbalancing.amazonaws.com', name: 'RegisterTargets', readOnly: false, weight: 2, callers: [['svc:ecs.amazonaws.com', 1], ['svc:autoscaling.amazonaws.com', 1]], build: (c) => ({ req: { targetGroupArn: c.rng.pick(c.pool.targetGroups), targets: [{ id: inst(c), port: 8080 }] }, resp: null }) },
-  { source: 'elasticloadbalancing.amazonaws.com', name: 'DeregisterTargets', readOnly: false, weight: 2, callers: [['svc:ecs.amazonaws.com', 1], ['svc:autoscaling.amazonaws.com', 1]], build: (c) => ({ req: { targetGroupArn: c.rng.pick(c.pool.targetGroups), targets: [{ id: inst(c), port: 8080 }] }, resp: null }) },
+  { source: 'elasticloadbalancing.amazonaws.com', name: 'RegisterTargets', readOnly: false, weight: 4, callers: [['svc:ecs.amazonaws.com', 1], ['svc:autoscaling.amazonaws.com', 1]], build: (c) => ({ req: { targetGroupArn: c.rng.pick(c.pool.targetGroups), targets: [{ id: inst(c), port: 8080 }] }, resp: null }) },
+  { source: 'elasticloadbalancing.amazonaws.com', name: 'DeregisterTargets', readOnly: false, weight: 4, callers: [['svc:ecs.amazonaws.com', 1], ['svc:autoscaling.amazonaws.com', 1]], build: (c) => ({ req: { targetGroupArn: c.rng.pick(c.pool.targetGroups), targets: [{ id: inst(c), port: 8080 }] }, resp: null }) },
   { source: 'autoscaling.amazonaws.com', name: 'DescribeAutoScalingGroups', readOnly: true, weight: 6, callers: [...READERS, ['instance', 1]], build: (c) => ({ req: c.rng.chance(0.5) ? { autoScalingGroupNames: [c.rng.pick(c.pool.asgs)] } : null, resp: null }) },
   { source: 'autoscaling.amazonaws.com', name: 'UpdateAutoScalingGroup', readOnly: false, weight: 0.5, callers: DEPLOYERS, build: (c) => ({ req: { autoScalingGroupName: c.rng.pick(c.pool.asgs), desiredCapacity: c.rng.int(2, 12) }, resp: null }) },
   { source: 'rds.amazonaws.com', name: 'DescribeDBInstances', readOnly: true, weight: 5, callers: READERS, build: (c) => ({ req: c.rng.chance(0.5) ? { dBInstanceIdentifier: c.rng.pick(c.pool.dbInstances) } : null, resp: null }) },
@@ -728,20 +746,20 @@ export const CATALOG: EventDef[] = [
   { source: 'ecs.amazonaws.com', name: 'DescribeServices', readOnly: true, weight: 4, callers: READERS, build: (c) => ({ req: { cluster: c.rng.pick(c.pool.clusters), services: [c.rng.pick(c.pool.ecsServices)] }, resp: null }) },
   { source: 'ecs.amazonaws.com', name: 'ListTasks', readOnly: true, weight: 2, callers: READERS, build: (c) => ({ req: { cluster: c.rng.pick(c.pool.clusters), serviceName: c.rng.pick(c.pool.ecsServices) }, resp: null }) },
   {
-    source: 'ecs.amazonaws.com', name: 'SubmitTaskStateChange', readOnly: false, weight: 6, callers: [['instance', 1]],
+    source: 'ecs.amazonaws.com', name: 'SubmitTaskStateChange', readOnly: false, weight: 12, callers: [['instance', 1]],
     build: (c) => ({ req: { cluster: c.pool.clusters[0]!, task: `arn:aws:ecs:${c.region}:${c.acct.id}:task/${c.pool.clusters[0]!}/${c.rng.hex(32)}`, status: c.rng.pick(['RUNNING', 'STOPPED']), pullStartedAt: awsDate(c.t - 20_000), pullStoppedAt: awsDate(c.t - 8_000) }, resp: { acknowledgment: 'ACK' } }),
   },
   {
-    source: 'ecs.amazonaws.com', name: 'SubmitContainerStateChange', readOnly: false, weight: 3, callers: [['instance', 1]],
+    source: 'ecs.amazonaws.com', name: 'SubmitContainerStateChange', readOnly: false, weight: 8, callers: [['instance', 1]],
     build: (c) => ({ req: { cluster: c.pool.clusters[0]!, task: `arn:aws:ecs:${c.region}:${c.acct.id}:task/${c.pool.clusters[0]!}/${c.rng.hex(32)}`, containerName: c.rng.pick(c.pool.ecsServices), runtimeId: c.rng.hex(64), status: 'RUNNING', networkBindings: [] }, resp: { acknowledgment: 'ACK' } }),
   },
   // --- Config rules -----------------------------------------------------------------------------
   {
-    source: 'config.amazonaws.com', name: 'PutEvaluations', readOnly: false, weight: 12, callers: [['lambda', 1]],
+    source: 'config.amazonaws.com', name: 'PutEvaluations', readOnly: false, weight: 24, callers: [['lambda', 1]],
     build: (c) => ({ req: { evaluations: [{ complianceResourceType: 'AWS::S3::Bucket', complianceResourceId: bucket(c), complianceType: c.rng.chance(0.9) ? 'COMPLIANT' : 'NON_COMPLIANT', orderingTimestamp: awsDate(c.t - 60_000) }], resultToken: noise(c, 520), testMode: false }, resp: { failedEvaluations: [] } }),
   },
   // --- Sign-in, CloudFormation, Route 53, Health, SNS, SQS ----------------------------------------
-  { source: 'signin.amazonaws.com', name: 'ConsoleLogin', readOnly: false, weight: 3, global: true, signin: true, callers: [['human', 1]], build: () => ({ req: null, resp: { ConsoleLogin: 'Success' } }) },
+  { source: 'signin.amazonaws.com', name: 'ConsoleLogin', readOnly: false, weight: 4, global: true, signin: true, callers: [['human', 1]], build: () => ({ req: null, resp: { ConsoleLogin: 'Success' } }) },
   { source: 'cloudformation.amazonaws.com', name: 'DescribeStacks', readOnly: true, weight: 5, callers: [...DEPLOYERS, ['config', 1]], build: (c) => ({ req: c.rng.chance(0.6) ? { stackName: c.rng.pick(c.pool.stacks) } : null, resp: null }) },
   { source: 'cloudformation.amazonaws.com', name: 'DescribeStackEvents', readOnly: true, weight: 2, callers: DEPLOYERS, build: (c) => ({ req: { stackName: c.rng.pick(c.pool.stacks) }, resp: null }) },
   { source: 'cloudformation.amazonaws.com', name: 'GetTemplate', readOnly: true, weight: 1, callers: DEPLOYERS, build: (c) => ({ req: { stackName: c.rng.pick(c.pool.stacks), templateStage: 'Original' }, resp: null }) },

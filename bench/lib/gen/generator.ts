@@ -119,7 +119,7 @@ const BROWSERS = [
 ];
 
 /** Probability that a call by this caller class is refused (AccessDenied & co.). */
-const DENY_RATE: Record<string, number> = { human: 0.07, automation: 0.045, instance: 0.01, lambda: 0.015, ecs: 0.01, config: 0.02 };
+const DENY_RATE: Record<string, number> = { human: 0.08, automation: 0.055, instance: 0.012, lambda: 0.02, ecs: 0.015, config: 0.02 };
 
 export class RecordGenerator {
   readonly world: World;
@@ -127,10 +127,11 @@ export class RecordGenerator {
   private readonly allTable: AliasTable<DefInfo>;
   private readonly regionalTable: AliasTable<DefInfo>;
   private readonly identityCache = new Map<string, GenUserIdentity>();
-  private readonly keyCache = new Map<string, string>();
+  private readonly sessions = new Map<Principal, Map<string, SessionEntry>>();
   private readonly uaCache = new Map<string, string>();
   private readonly serviceIdentities = new Map<string, GenUserIdentity>();
-  private readonly tlsCache = new Map<string, NonNullable<GenRecord['tlsDetails']>>();
+  private readonly tls13 = new Map<string, NonNullable<GenRecord['tlsDetails']>>();
+  private readonly tls12 = new Map<string, NonNullable<GenRecord['tlsDetails']>>();
   private lastSecond = -1;
   private lastIso = '';
   private readonly minPerFile: number;
@@ -344,12 +345,12 @@ export class RecordGenerator {
   }
 
   private tls(version: 'TLSv1.3' | 'TLSv1.2', host: string): NonNullable<GenRecord['tlsDetails']> {
-    const key = `${version}|${host}`;
-    let details = this.tlsCache.get(key);
+    const cache = version === 'TLSv1.3' ? this.tls13 : this.tls12;
+    let details = cache.get(host);
     if (details === undefined) {
       details = { tlsVersion: version, cipherSuite: CIPHERS[version], clientProvidedHostHeader: host };
-      if (this.tlsCache.size > 50_000) this.tlsCache.clear();
-      this.tlsCache.set(key, details);
+      if (cache.size > 50_000) cache.clear();
+      cache.set(host, details);
     }
     return details;
   }
@@ -368,43 +369,52 @@ export class RecordGenerator {
   /** The temporary access key of a role session during the credential window containing t. */
   sessionKey(role: Principal, session: string, t: number): string {
     const window = Math.floor(t / (role.windowSec * 1000));
-    const k = `${role.account}|${role.name}|${session}|${window}`;
-    let key = this.keyCache.get(k);
-    if (key === undefined) {
-      if (this.keyCache.size > 200_000) this.keyCache.clear();
-      key = `ASIA${hashedKeyChars(16, k)}`;
-      this.keyCache.set(k, key);
+    const entry = this.sessionEntry(role, session, window);
+    entry.key ??= `ASIA${hashedKeyChars(16, role.account, role.name, session, window)}`;
+    return entry.key;
+  }
+
+  /** Per (role, session) the current credential window's key and identity, recomputed when the window moves. */
+  private sessionEntry(role: Principal, session: string, window: number): SessionEntry {
+    let bySession = this.sessions.get(role);
+    if (bySession === undefined) {
+      bySession = new Map();
+      this.sessions.set(role, bySession);
     }
-    return key;
+    let entry = bySession.get(session);
+    if (entry === undefined || entry.window !== window) {
+      const windowMs = role.windowSec * 1000;
+      entry = { window, created: window * windowMs + (hash32(role.name, session, window) % 90) * 1000 };
+      bySession.set(session, entry);
+    }
+    return entry;
   }
 
   private roleIdentity(p: Principal, session: string, t: number): GenUserIdentity {
     const windowMs = p.windowSec * 1000;
     const window = Math.floor(t / windowMs);
-    let created = window * windowMs + (hash32(p.name, session, window) % 90) * 1000;
-    const early = created > t;
-    if (early) created = window * windowMs;
-    const k = `${p.account}|${p.name}|${session}|${window}|${early ? 1 : 0}`;
-    let id = this.identityCache.get(k);
-    if (id === undefined) {
-      if (this.identityCache.size > 200_000) this.identityCache.clear();
-      const sessionContext: JsonObject = {
-        sessionIssuer: { type: 'Role', principalId: p.id, arn: `arn:aws:iam::${p.account}:role${p.path}${p.name}`, accountId: p.account, userName: p.name },
-        webIdFederationData: {},
-        attributes: { creationDate: isoSeconds(created), mfaAuthenticated: 'false' },
-      };
-      if (p.ec2RoleDelivery) sessionContext.ec2RoleDelivery = p.ec2RoleDelivery;
-      id = {
-        type: 'AssumedRole',
-        principalId: `${p.id}:${session}`,
-        arn: `arn:aws:sts::${p.account}:assumed-role/${p.name}/${session}`,
-        accountId: p.account,
-        accessKeyId: this.sessionKey(p, session, t),
-        sessionContext,
-        invokedBy: p.invokedBy,
-      };
-      this.identityCache.set(k, id);
-    }
+    const entry = this.sessionEntry(p, session, window);
+    // A call in the first seconds of a window, before the session's creationDate: use the window start.
+    const early = entry.created > t;
+    const cached = early ? entry.earlyIdentity : entry.identity;
+    if (cached !== undefined) return cached;
+    const sessionContext: JsonObject = {
+      sessionIssuer: { type: 'Role', principalId: p.id, arn: `arn:aws:iam::${p.account}:role${p.path}${p.name}`, accountId: p.account, userName: p.name },
+      webIdFederationData: {},
+      attributes: { creationDate: isoSeconds(early ? window * windowMs : entry.created), mfaAuthenticated: 'false' },
+    };
+    if (p.ec2RoleDelivery) sessionContext.ec2RoleDelivery = p.ec2RoleDelivery;
+    const id: GenUserIdentity = {
+      type: 'AssumedRole',
+      principalId: `${p.id}:${session}`,
+      arn: `arn:aws:sts::${p.account}:assumed-role/${p.name}/${session}`,
+      accountId: p.account,
+      accessKeyId: this.sessionKey(p, session, t),
+      sessionContext,
+      invokedBy: p.invokedBy,
+    };
+    if (early) entry.earlyIdentity = id;
+    else entry.identity = id;
     return id;
   }
 
@@ -448,6 +458,14 @@ export class RecordGenerator {
 
 type CallerClass = Exclude<CallerSpec, `svc:${string}`>;
 
+interface SessionEntry {
+  window: number;
+  created: number;
+  key?: string;
+  identity?: GenUserIdentity;
+  earlyIdentity?: GenUserIdentity;
+}
+
 function signinData(c: Ctx, failed: boolean): JsonObject {
   const out: JsonObject = {
     LoginTo: `https://console.aws.amazon.com/console/home?hashArgs=%23&isauthcode=true&state=hashArgsFromTB_us-east-1_${c.rng.hex(16)}`,
@@ -459,6 +477,7 @@ function signinData(c: Ctx, failed: boolean): JsonObject {
 }
 
 const jsonCache = new WeakMap<object, string>();
+// eslint-disable-next-line no-control-regex -- exactly the characters JSON.stringify escapes
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** JSON of an object the generator shares between records (identities, tlsDetails): serialised once. */

@@ -322,7 +322,7 @@ function buildAccount(rng: Rng, seed: number, index: number): AccountWorld {
     ...roles.filter((r) => r.cls === 'human'),
     ...users.filter((u) => u.cls === 'human'),
   ];
-  byClass.set('human', new AliasTable([...humans, root], [...humans.map((_, i) => 1 / Math.pow(i + 1, 0.9)), 0.02]));
+  byClass.set('human', new AliasTable([...humans, root], [...humans.map((_, i) => 1 / Math.pow(i + 1, 0.9)), 0.05]));
   // Automation: the monitoring integration is the chattiest principal by far, as in real accounts.
   const automation = [roles[3]!, users.find((u) => u.name === 'datadog-integration')!, roles[4]!, roles[5]!, ...users.filter((u) => u.cls === 'automation' && u.name !== 'datadog-integration'), roles[6]!];
   byClass.set('automation', weighted(automation, 1.1));

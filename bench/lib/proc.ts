@@ -1,0 +1,163 @@
+/**
+ * Process helpers for benchmarking Cairn as a separate program (Linux /proc):
+ *  - `spawnServer`: start a server process, wait for its URL on stdout, stop it later;
+ *  - `processCpuMs`: CPU time used so far by any process id (user + system);
+ *  - `runTimed`: run a command to completion; exact wall and CPU time of it and its children
+ *    (import benchmarks: `cairn import <dir>` vs `measureParseRate`);
+ *  - `dirSize`: bytes a directory holds (storage benchmarks vs the .json.gz archive).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { lstat, readdir } from 'node:fs/promises';
+import path from 'node:path';
+
+let clockTicks: number | undefined;
+
+/** Kernel clock ticks per second (`getconf CLK_TCK`, usually 100). */
+export function clkTck(): number {
+  if (clockTicks === undefined) {
+    const r = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
+    const n = Number(r.stdout?.trim());
+    clockTicks = Number.isFinite(n) && n > 0 ? n : 100;
+  }
+  return clockTicks;
+}
+
+/** Fields of /proc/<pid>/stat after the `(comm)` field (which may contain spaces). */
+function statFields(pid: number | 'self'): string[] {
+  const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return text.slice(text.lastIndexOf(')') + 2).split(' ');
+}
+
+/** CPU milliseconds (user + system) used so far by a running process. */
+export function processCpuMs(pid: number): number {
+  const f = statFields(pid);
+  // After "(comm)": state=0 … utime=11, stime=12 (fields 14 and 15 of proc(5)).
+  return ((Number(f[11]) + Number(f[12])) * 1000) / clkTck();
+}
+
+/** CPU milliseconds of this process's reaped children (cutime + cstime). */
+function reapedChildrenCpuMs(): number {
+  const f = statFields('self');
+  return ((Number(f[13]) + Number(f[14])) * 1000) / clkTck();
+}
+
+export interface TimedRun {
+  exitCode: number | null;
+  wallMs: number;
+  /** CPU of the command and every descendant it waited for (exact, from the kernel's accounting). */
+  cpuMs: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a command to completion and measures it. Do not run other child processes at the same
+ * time (their CPU would be counted too).
+ */
+export function runTimed(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<TimedRun> {
+  return new Promise((resolve, reject) => {
+    const cpu0 = reapedChildrenCpuMs();
+    const t0 = performance.now();
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      resolve({ exitCode: code, wallMs: performance.now() - t0, cpuMs: reapedChildrenCpuMs() - cpu0, stdout, stderr });
+    });
+  });
+}
+
+export interface ServerProcess {
+  pid: number;
+  /** First match group of `readyPattern` (e.g. the URL), or the whole matching line. */
+  url: string;
+  child: ChildProcess;
+  /** CPU ms used by the server process so far. */
+  cpuMs(): number;
+  output(): string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export interface SpawnServerOptions {
+  command: string;
+  args: string[];
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Matched against stdout+stderr; group 1 becomes `url`. Default: the first http://host:port. */
+  readyPattern?: RegExp;
+  timeoutMs?: number;
+}
+
+/** Starts a server process and resolves once it prints something matching `readyPattern`. */
+export function spawnServer(o: SpawnServerOptions): Promise<ServerProcess> {
+  const pattern = o.readyPattern ?? /(https?:\/\/[\w.[\]:-]+:\d+)/;
+  return new Promise((resolve, reject) => {
+    const child = spawn(o.command, o.args, { cwd: o.cwd, env: o.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let ready = false;
+    const timer = setTimeout(() => {
+      if (!ready) {
+        child.kill('SIGKILL');
+        reject(new Error(`server not ready after ${o.timeoutMs ?? 30_000} ms; output:\n${out}`));
+      }
+    }, o.timeoutMs ?? 30_000);
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    const onData = (c: Buffer): void => {
+      out += c.toString();
+      if (ready) return;
+      const m = pattern.exec(out);
+      if (m) {
+        ready = true;
+        clearTimeout(timer);
+        const pid = child.pid!;
+        resolve({
+          pid,
+          url: m[1] ?? m[0],
+          child,
+          cpuMs: () => processCpuMs(pid),
+          output: () => out,
+          stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
+            if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+            return exited;
+          },
+        });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('error', reject);
+    void exited.then((code) => {
+      if (!ready) {
+        clearTimeout(timer);
+        reject(new Error(`server exited (${code}) before it was ready; output:\n${out}`));
+      }
+    });
+  });
+}
+
+export interface DirSize {
+  files: number;
+  /** Sum of file sizes. */
+  bytes: number;
+  /** Disk actually allocated (st_blocks × 512): what `du` shows. */
+  allocatedBytes: number;
+}
+
+/** Size of everything under a directory (symlinks not followed). */
+export async function dirSize(dir: string): Promise<DirSize> {
+  const out: DirSize = { files: 0, bytes: 0, allocatedBytes: 0 };
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  for (const e of entries) {
+    if (!e.isFile()) continue;
+    const st = await lstat(path.join(e.parentPath, e.name));
+    out.files++;
+    out.bytes += st.size;
+    out.allocatedBytes += st.blocks * 512;
+  }
+  return out;
+}
