@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { ChunkCache } from './chunk-codec.js';
-import { compressChunk, decompressChunk } from './chunk-codec.js';
+import { RECORDS_PER_CHUNK, compressChunk, decompressChunk } from './chunk-codec.js';
 
 /** Chunks with at least this many records are left alone; smaller runs are merged up to it. */
-const TARGET_EVENTS = 256;
+const TARGET_EVENTS = RECORDS_PER_CHUNK;
 /** Events examined per compaction round. */
 const ROUND = 4096;
 const PROGRESS = 'compacted-through-seq';
@@ -17,6 +17,7 @@ interface Placement {
 
 /**
  * Recorded calls are appended a few at a time (one chunk per group commit), which compresses poorly.
+ * (Merged runs can exceed RECORDS_PER_CHUNK a little: a run is never split.)
  * The compactor rewrites runs of small consecutive chunks into one chunk, so the journal ends up as
  * compact as an import. A chunk always holds a contiguous run of seqs; merging keeps that true.
  */
@@ -26,6 +27,7 @@ export class ChunkCompactor {
   constructor(
     private readonly db: Database.Database,
     private readonly cache: ChunkCache,
+    private readonly dictionary: Buffer,
   ) {
     this.statements = {
       progress: db.prepare<[string], string>('SELECT value FROM settings WHERE name = ?').pluck(),
@@ -77,10 +79,10 @@ export class ChunkCompactor {
     for (const run of runs) {
       const data = this.statements.chunk.get(run[0]!.chunk);
       if (data === undefined) throw new Error(`journal chunk ${run[0]!.chunk} is missing`);
-      const bytes = decompressChunk(data);
+      const bytes = decompressChunk(data, this.dictionary);
       for (const p of run) texts.push(bytes.toString('utf8', p.off, p.off + p.len));
     }
-    const { data, offsets } = compressChunk(texts);
+    const { data, offsets } = compressChunk(texts, this.dictionary);
     const chunk = Number(this.statements.insertChunk.run(data).lastInsertRowid);
     let i = 0;
     for (const run of runs) {

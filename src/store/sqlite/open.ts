@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CairnStore } from '../types.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
+import { SEED_DICTIONARY_BASE64 } from './seed-dictionary.generated.js';
 import { SqliteCredentialStore, SqliteSettingsStore } from './sqlite-credential-store.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
 
@@ -20,6 +21,8 @@ export function openSqliteStore(options: SqliteStoreOptions): CairnStore {
   const file = join(options.dataDir, 'cairn.db');
   const db = new Database(file);
   chmodSync(file, 0o600);
+  // 16 KB pages: a compressed chunk (about 4 KB) then shares a page instead of spilling into overflow pages.
+  db.pragma('page_size = 16384');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 10000');
@@ -29,8 +32,11 @@ export function openSqliteStore(options: SqliteStoreOptions): CairnStore {
   if (version > SCHEMA_VERSION) throw new Error(`${file} was written by a newer Cairn (schema ${version})`);
   db.exec(SCHEMA);
   db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  // The chunk dictionary is copied into the store once, so later seeds never change existing data.
+  db.prepare('INSERT OR IGNORE INTO settings (name, value) VALUES (?, ?)').run('chunk-dictionary', SEED_DICTIONARY_BASE64);
+  const dictionary = Buffer.from(db.prepare<[], string>("SELECT value FROM settings WHERE name = 'chunk-dictionary'").pluck().get() ?? '', 'base64');
   return {
-    events: new SqliteEventStore(db),
+    events: new SqliteEventStore(db, dictionary),
     credentials: new SqliteCredentialStore(db),
     settings: new SqliteSettingsStore(db),
     close: () => {

@@ -1,13 +1,14 @@
 import type Database from 'better-sqlite3';
 import type { EventCategory, JournalEntry, StoredEvent } from '../../records/index.js';
 import type { AppendResult, AttributeFilter, EventCursor, EventPage, EventQuery, EventStore } from '../types.js';
-import { ChunkCache, compressChunk, decompressChunk } from './chunk-codec.js';
+import { ChunkCache, RECORDS_PER_CHUNK, compressChunk, decompressChunk } from './chunk-codec.js';
 import { ChunkCompactor } from './chunk-compactor.js';
-import { encodeEventId } from './event-id.js';
+import { decodeEventId, encodeEventId } from './event-id.js';
 import { StringTable } from './string-table.js';
 
 interface EventRow {
   seq: number;
+  event_id: Buffer | string;
   time: number;
   received: number;
   part: number;
@@ -21,7 +22,7 @@ interface EventRow {
   len: number;
 }
 
-const EVENT_COLUMNS = 'e.seq, e.time, e.received, e.part, e.name, e.source, e.user, e.akid, e.ro, e.chunk, e.off, e.len';
+const EVENT_COLUMNS = 'e.seq, e.event_id, e.time, e.received, e.part, e.name, e.source, e.user, e.akid, e.ro, e.chunk, e.off, e.len';
 /** Stands for the page size inside a subquery, filled in when the statement runs. */
 const LIMIT_PLACEHOLDER = Symbol('limit');
 /** Rows read per round when a free-text filter rejects most candidates. */
@@ -39,16 +40,19 @@ const EVENT_COLUMN: Partial<Record<AttributeFilter['key'], string>> = {
 
 export class SqliteEventStore implements EventStore {
   private readonly strings: StringTable;
-  private readonly chunks = new ChunkCache(256);
+  private readonly chunks = new ChunkCache(4096);
   private lastReceived = 0;
   private readonly compactor: ChunkCompactor;
   private readonly statements;
   /** Query statements by SQL text: a handful of shapes, prepared once each. */
   private readonly prepared = new Map<string, Database.Statement<unknown[], EventRow>>();
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly dictionary: Buffer,
+  ) {
     this.strings = new StringTable(db);
-    this.compactor = new ChunkCompactor(db, this.chunks);
+    this.compactor = new ChunkCompactor(db, this.chunks, dictionary);
     this.statements = {
       exists: db.prepare<[Buffer | string], number>('SELECT 1 FROM events WHERE event_id = ?').pluck(),
       insertChunk: db.prepare<[Buffer]>('INSERT INTO chunks (data) VALUES (?)'),
@@ -85,12 +89,20 @@ export class SqliteEventStore implements EventStore {
       if (this.statements.exists.get(id) === undefined) fresh.push({ entry, id });
     }
     if (fresh.length > 0) {
-      const { data, offsets } = compressChunk(fresh.map((f) => f.entry.raw));
+      const chunks: { data: Buffer; offsets: { off: number; len: number }[] }[] = [];
+      for (let i = 0; i < fresh.length; i += RECORDS_PER_CHUNK) {
+        chunks.push(compressChunk(fresh.slice(i, i + RECORDS_PER_CHUNK).map((f) => f.entry.raw), this.dictionary));
+      }
       const received = this.nextReceivedTime();
       try {
         this.db.transaction(() => {
-          const chunk = Number(this.statements.insertChunk.run(data).lastInsertRowid);
-          fresh.forEach(({ entry, id }, i) => this.insertEntry(entry, id, chunk, offsets[i]!, received));
+          chunks.forEach(({ data, offsets }, c) => {
+            const chunk = Number(this.statements.insertChunk.run(data).lastInsertRowid);
+            offsets.forEach((at, i) => {
+              const { entry, id } = fresh[c * RECORDS_PER_CHUNK + i]!;
+              this.insertEntry(entry, id, chunk, at, received);
+            });
+          });
         })();
       } catch (error) {
         this.strings.forget();
@@ -241,15 +253,14 @@ export class SqliteEventStore implements EventStore {
     const chunk = this.chunks.get(row.chunk, () => {
       const data = this.statements.chunk.get(row.chunk);
       if (data === undefined) throw new Error(`journal chunk ${row.chunk} is missing`);
-      return decompressChunk(data);
+      return decompressChunk(data, this.dictionary);
     });
     const raw = chunk.toString('utf8', row.off, row.off + row.len);
     const [, accountId, region, category] = s.value(row.part).split('\u0000') as [string, string, string, EventCategory];
-    const record = JSON.parse(raw) as { eventID: string };
     return {
       seq: row.seq,
       receivedAt: row.received,
-      eventId: record.eventID,
+      eventId: decodeEventId(row.event_id),
       accountId,
       region,
       category,
