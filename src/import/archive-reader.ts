@@ -3,12 +3,12 @@
  * content (gzip by magic bytes, zip, JSON text), streams it through zlib and the record splitter, and
  * yields journal entries in batches. One bad file is reported and the walk goes on.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { open, readdir, realpath, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { Readable, pipeline } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, gunzipSync } from 'node:zlib';
 import type { ZlibOptions } from 'node:zlib';
 import { InvalidRecordError, toJournalEntry } from '../records/index.js';
 import type { JournalEntry } from '../records/index.js';
@@ -25,7 +25,10 @@ const MAX_SKIP_REASONS = 20;
 export interface ReadOptions {
   /** Most entries per yielded batch (default 1000). */
   batchSize?: number;
-  /** Account and region for records that name none (never overrides the record). */
+  /**
+   * Account and region for records that name none (never overrides the record; an S3 delivery file
+   * name, `<account>_CloudTrail_<region>_...`, is used first).
+   */
   fallback?: { accountId?: string; region?: string };
   /**
    * Records that went through Logstash lack `eventTime` but carry `@timestamp`: index them by it
@@ -86,41 +89,50 @@ export interface ArchiveListing {
 export async function listArchiveFiles(paths: readonly string[]): Promise<ArchiveListing> {
   const files: ArchiveFile[] = [];
   const missing: { file: string; reason: string }[] = [];
+  /** Real paths of the directories walked and the files listed. */
   const seen = new Set<string>();
+  const walk = async (dir: string, realDir: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      missing.push({ file: dir, reason: errorText(err) });
+      return;
+    }
+    entries.sort((a, b) => compareNames(a.name, b.name));
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue;
+      const path = join(dir, e.name);
+      if (e.isFile()) {
+        // A plain entry's real path is its real directory's plus its name: no realpath call needed.
+        const key = join(realDir, e.name);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        try {
+          files.push({ path, size: (await stat(path)).size, explicit: false });
+        } catch (err) {
+          missing.push({ file: path, reason: errorText(err) });
+        }
+      } else if (e.isDirectory() || e.isSymbolicLink()) {
+        await add(path, false);
+      }
+    }
+  };
   const add = async (path: string, explicit: boolean): Promise<void> => {
     let st;
+    let real: string;
     try {
       st = await stat(path);
+      real = await realpath(path);
     } catch (err) {
       missing.push({ file: path, reason: errorText(err) });
       return;
     }
-    let real: string;
-    try {
-      real = await realpath(path);
-    } catch {
-      real = resolve(path);
-    }
     if (seen.has(real)) return;
     seen.add(real);
-    if (st.isDirectory()) {
-      let names: string[];
-      try {
-        names = await readdir(path);
-      } catch (err) {
-        missing.push({ file: path, reason: errorText(err) });
-        return;
-      }
-      names.sort(compareNames);
-      for (const name of names) {
-        if (name.startsWith('.')) continue;
-        await add(join(path, name), false);
-      }
-    } else if (st.isFile()) {
-      files.push({ path, size: st.size, explicit });
-    } else if (explicit) {
-      missing.push({ file: path, reason: 'not a regular file or directory' });
-    }
+    if (st.isDirectory()) await walk(path, real);
+    else if (st.isFile()) files.push({ path, size: st.size, explicit });
+    else if (explicit) missing.push({ file: path, reason: 'not a regular file or directory' });
   };
   for (const p of paths) await add(p, true);
   return { files, missing };
@@ -149,7 +161,51 @@ export async function* readListedFiles(listing: ArchiveListing, options: ReadOpt
   for (const m of listing.missing) {
     yield { file: m.file, entries: [], skipped: 0, bytesRead: ctx.bytes, done: { file: m.file, status: 'failed', records: 0, skipped: 0, bytes: 0, reason: m.reason } };
   }
-  for (const f of listing.files) yield* readOneFile(f, ctx);
+  let lastBreath = Date.now();
+  for (const f of listing.files) {
+    yield* readOneFile(f, ctx);
+    // Small files are read synchronously: let timers and I/O run now and then.
+    if (Date.now() - lastBreath > BREATH_MS) {
+      await new Promise<void>((resolveBreath) => setImmediate(resolveBreath));
+      lastBreath = Date.now();
+    }
+  }
+}
+
+/** Longest stretch of synchronous small-file reading before yielding to the event loop. */
+const BREATH_MS = 50;
+/** Files up to this size on disk are read in one go; larger ones are streamed. */
+const SMALL_FILE = 1 << 20;
+/** Most bytes a small gzip file may inflate to in one go; beyond, it is streamed from memory. */
+const SMALL_INFLATED = 32 << 20;
+
+/** A small file's content (gunzipped when it was gzip), or why it could not be had in one go. */
+type Preloaded =
+  | { kind: 'large' }
+  | { kind: 'error'; error: unknown }
+  | { kind: 'bytes'; raw: Buffer; inflated?: Buffer };
+
+/**
+ * Small files are read and gunzipped synchronously, in one go: with the many small files of an S3
+ * export (AWS writes one every 5 minutes per region) a thread-pool round trip per step costs more than
+ * the work. Memory stays bounded by SMALL_FILE and SMALL_INFLATED.
+ */
+function preload(f: ArchiveFile): Preloaded {
+  if (f.size > SMALL_FILE) return { kind: 'large' };
+  let raw: Buffer;
+  try {
+    raw = readFileSync(f.path);
+  } catch (error) {
+    return { kind: 'error', error };
+  }
+  if (!startsWith(raw, GZIP_MAGIC)) return { kind: 'bytes', raw };
+  try {
+    return { kind: 'bytes', raw, inflated: gunzipSync(raw, { maxOutputLength: SMALL_INFLATED }) };
+  } catch {
+    // Truncated, corrupt or too large: the streaming path reads it from `raw`, keeping the records
+    // before a fault and reporting it.
+    return { kind: 'bytes', raw };
+  }
 }
 
 interface ReadContext {
@@ -163,9 +219,28 @@ interface ReadContext {
 const GZIP_MAGIC = [0x1f, 0x8b];
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 const EMPTY_ZIP_MAGIC = [0x50, 0x4b, 0x05, 0x06];
+/** Names that promise record content: when such a file is not JSON it is a failure, not ignored. */
 const RECORD_FILE_NAME = /\.(json|jsonl|ndjson|gz|gzip|zip)$/i;
 
 async function* readOneFile(f: ArchiveFile, ctx: ReadContext): AsyncGenerator<ArchiveBatch> {
+  const strict = f.explicit || RECORD_FILE_NAME.test(f.path);
+  const loaded = preload(f);
+  if (loaded.kind === 'error') {
+    yield finished(f.path, ctx, { status: 'failed', reason: errorText(loaded.error) });
+    return;
+  }
+  if (loaded.kind === 'bytes') {
+    const { raw, inflated } = loaded;
+    if (startsWith(raw, ZIP_MAGIC) || startsWith(raw, EMPTY_ZIP_MAGIC)) {
+      yield* readZip(f, ctx);
+      return;
+    }
+    ctx.bytes += raw.length;
+    const size = raw.length;
+    if (inflated) yield* readStream(f.path, bufferSource(inflated), true, ctx, () => size, 1);
+    else yield* readStream(f.path, bufferSource(raw), strict, ctx, () => size, 0);
+    return;
+  }
   let head: Buffer;
   try {
     head = await readHead(f.path, 4);
@@ -178,8 +253,7 @@ async function* readOneFile(f: ArchiveFile, ctx: ReadContext): AsyncGenerator<Ar
     return;
   }
   const before = ctx.bytes;
-  const source = countedFile(f.path, ctx);
-  yield* readStream(f.path, source, f.explicit || RECORD_FILE_NAME.test(f.path), ctx, () => ctx.bytes - before, 0);
+  yield* readStream(f.path, countedFile(f.path, ctx), strict, ctx, () => ctx.bytes - before, 0);
 }
 
 async function* readZip(f: ArchiveFile, ctx: ReadContext): AsyncGenerator<ArchiveBatch> {
@@ -237,7 +311,8 @@ async function* readStream(
   let batchSkipped = 0;
   const skipReasons = new Map<string, number>();
   let entries: JournalEntry[] = [];
-  const fallback = { ...fallbackFromName(label), ...definedOnly(ctx.fallback) };
+  // An S3 delivery file's name (account, region) is better evidence than a run-wide default.
+  const fallback = { ...definedOnly(ctx.fallback), ...fallbackFromName(label) };
   const result = (status: FileResult['status'], reason?: string): FileResult => {
     const r: FileResult = { file: label, status, records, skipped, bytes: fileBytes() };
     if (reason !== undefined) r.reason = reason;
@@ -267,6 +342,19 @@ async function* readStream(
       yield* readStream(label, gunzip(rest), true, ctx, fileBytes, gzipLayers + 1);
       return;
     }
+    const fullBatch = (): ArchiveBatch => {
+      let full: JournalEntry[];
+      if (entries.length === ctx.batchSize) {
+        full = entries;
+        entries = [];
+      } else {
+        full = entries.slice(0, ctx.batchSize);
+        entries = entries.slice(ctx.batchSize);
+      }
+      const skippedHere = batchSkipped;
+      batchSkipped = 0;
+      return { file: label, entries: full, skipped: skippedHere, bytesRead: ctx.bytes };
+    };
     // StringDecoder keeps a UTF-8 sequence split across chunks for the next one (and is faster than TextDecoder).
     const decoder = new StringDecoder('utf8');
     const splitter = new RecordSplitter();
@@ -308,16 +396,11 @@ async function* readStream(
         sniffed = true;
       }
       take(splitter.push(text));
-      if (entries.length >= ctx.batchSize) {
-        const full = entries;
-        entries = [];
-        const s = batchSkipped;
-        batchSkipped = 0;
-        yield { file: label, entries: full, skipped: s, bytesRead: ctx.bytes };
-      }
+      while (entries.length >= ctx.batchSize) yield fullBatch();
     }
     take(splitter.push(decoder.end()));
     take(splitter.end());
+    while (entries.length > ctx.batchSize) yield fullBatch();
     yield { file: label, entries, skipped: batchSkipped, bytesRead: ctx.bytes, done: result('ok') };
   } catch (err) {
     // Entries read before the fault are kept: the import goes on with them and the next file.
@@ -424,6 +507,26 @@ async function* countedFile(path: string, ctx: ReadContext): AsyncGenerator<Buff
   }
 }
 
+/** One in-memory buffer as a byte source. */
+function bufferSource(buf: Buffer): AsyncIterable<Buffer> {
+  return {
+    [Symbol.asyncIterator](): AsyncIterator<Buffer> {
+      let given = false;
+      return {
+        next: (): Promise<IteratorResult<Buffer>> => {
+          if (given) return Promise.resolve({ done: true, value: undefined });
+          given = true;
+          return Promise.resolve({ done: false, value: buf });
+        },
+        return: (): Promise<IteratorResult<Buffer>> => {
+          given = true;
+          return Promise.resolve({ done: true, value: undefined });
+        },
+      };
+    },
+  };
+}
+
 async function* prepend(head: Buffer, it: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
   yield head;
   for (;;) {
@@ -436,7 +539,7 @@ async function* prepend(head: Buffer, it: AsyncIterator<Buffer>): AsyncGenerator
 /** Gunzips a byte stream (multi-member gzip included); a truncated or corrupt stream errors. */
 function gunzip(source: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
   // A deep output buffer lets zlib (on the thread pool) inflate ahead while this thread parses.
-  const z = createGunzip({ chunkSize: 256 * 1024, readableHighWaterMark: GUNZIP_AHEAD } as ZlibOptions);
+  const z = createGunzip({ chunkSize: 1 << 20, readableHighWaterMark: GUNZIP_AHEAD } as ZlibOptions);
   // Errors reach the consumer through iteration of `z`; the callback only keeps pipeline from throwing.
   return pipeline(Readable.from(source, { objectMode: false }), z, () => {}) as AsyncIterable<Buffer> & Readable;
 }

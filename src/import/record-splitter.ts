@@ -114,6 +114,13 @@ export class UnitScanner {
       if (this.keyActive) this.endKey(s, i - 1);
     }
     while (i < n) {
+      if (this.unitActive) {
+        const stop = this.unitDepth === 0 && this.topObject ? 1 : this.unitDepth;
+        if (this.depth > stop) {
+          i = this.skipInside(s, i, stop);
+          if (i >= n) break;
+        }
+      }
       const c = s.charCodeAt(i);
       if (c === QUOTE) {
         if (this.depth <= 2) this.startString(i);
@@ -143,6 +150,51 @@ export class UnitScanner {
         this.offset,
       );
     }
+  }
+
+  /**
+   * The hot path, inside a unit: only strings and bracket depth matter until the bracket that brings the
+   * depth back to `stop` (left for the caller, which closes the unit or resumes key tracking). Bracket
+   * kinds are not checked here: JSON.parse of the unit rejects mismatches.
+   */
+  private skipInside(s: string, i: number, stop: number): number {
+    const n = s.length;
+    let d = this.depth;
+    while (i < n) {
+      const c = s.charCodeAt(i);
+      if (c === QUOTE) {
+        // Inlined string skip (see scanString): jump quote to quote, an odd run of backslashes escapes.
+        let from = i + 1;
+        for (;;) {
+          const q = s.indexOf('"', from);
+          if (q === -1) {
+            let k = 0;
+            for (let j = n - 1; j >= from && s.charCodeAt(j) === BACKSLASH; j--) k++;
+            this.escaped = (k & 1) === 1;
+            this.inString = true;
+            this.depth = d;
+            return n;
+          }
+          let k = 0;
+          for (let j = q - 1; j >= from && s.charCodeAt(j) === BACKSLASH; j--) k++;
+          if ((k & 1) === 0) {
+            i = q + 1;
+            break;
+          }
+          from = q + 1;
+        }
+        continue;
+      }
+      if (c === LBRACE || c === LBRACKET) {
+        d++;
+      } else if (c === RBRACE || c === RBRACKET) {
+        if (d - 1 === stop) break;
+        d--;
+      }
+      i++;
+    }
+    this.depth = d;
+    return i;
   }
 
   /**
@@ -349,13 +401,25 @@ export class RecordSplitter {
   private readonly scanner = new UnitScanner();
   private units: string[] = [];
   private offsets: number[] = [];
+  /** A fault found after some records of the same chunk: those are returned first, the fault next call. */
+  private fault: Error | undefined;
 
+  /**
+   * Scans a chunk and returns the items it completes. On malformed input the items before the fault
+   * are returned and the fault (a MalformedJsonError) is thrown by the next `push` or `end`.
+   */
   push(chunk: string): SplitItem[] {
-    this.scanner.scan(chunk, this.units, this.offsets);
+    this.rethrow();
+    try {
+      this.scanner.scan(chunk, this.units, this.offsets);
+    } catch (err) {
+      this.fault = asError(err, this.scanner.consumed);
+    }
     return this.drain();
   }
 
   end(): SplitItem[] {
+    this.rethrow();
     this.scanner.end();
     return this.drain();
   }
@@ -365,11 +429,18 @@ export class RecordSplitter {
     return this.scanner.consumed;
   }
 
+  private rethrow(): void {
+    if (this.fault !== undefined) throw this.fault;
+  }
+
   private drain(): SplitItem[] {
     const out: SplitItem[] = [];
     const units = this.units;
-    for (let k = 0; k < units.length; k++) {
-      unwrapUnit(units[k] as string, this.offsets[k] as number, out, 0);
+    try {
+      for (let k = 0; k < units.length; k++) unwrapUnit(units[k] as string, this.offsets[k] as number, out, 0);
+    } catch (err) {
+      // A bad unit lies before any fault the scan found later in the chunk.
+      this.fault = asError(err, this.scanner.consumed);
     }
     if (units.length > 0) {
       this.units = [];
@@ -380,6 +451,10 @@ export class RecordSplitter {
     }
     return out;
   }
+}
+
+function asError(err: unknown, offset: number): Error {
+  return err instanceof Error ? err : new MalformedJsonError(String(err), offset);
 }
 
 /** Splits a whole document given as chunks (strings). */
@@ -449,6 +524,10 @@ function classify(raw: string, value: unknown, out: SplitItem[], nesting: number
     const data = value.data;
     if (typeof data === 'string') embedded(data, 'data', out, next);
     else classify(memberRaw(raw, 'data') ?? JSON.stringify(data), data, out, next);
+    return;
+  }
+  if ('digestStartTime' in value && 'logFiles' in value) {
+    out.push({ kind: 'skipped', reason: 'CloudTrail digest file (no events)' });
     return;
   }
   if (typeof value.message === 'string' && 'timestamp' in value) {

@@ -6,7 +6,7 @@
  */
 import { open } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
-import { Readable, Transform } from 'node:stream';
+import { Readable, Transform, pipeline } from 'node:stream';
 import type { TransformCallback } from 'node:stream';
 import zlib from 'node:zlib';
 
@@ -113,15 +113,9 @@ export async function openZipMember(path: string, m: ZipMember, onCompressedByte
     m.compressedSize === 0 ? Readable.from([]) : createReadStream(path, { start: dataStart, end: dataStart + m.compressedSize - 1, highWaterMark: 1 << 20 });
   raw.on('data', (b: Buffer) => onCompressedBytes(b.length));
   const check = new MemberCheck(m);
-  const stages: (Readable | Transform)[] = [raw];
-  if (m.method === 8) stages.push(zlib.createInflateRaw());
-  stages.push(check);
-  for (let k = 1; k < stages.length; k++) {
-    const from = stages[k - 1] as Readable;
-    const to = stages[k] as Transform;
-    from.on('error', (err: Error) => to.destroy(err));
-    from.pipe(to);
-  }
+  // pipeline: an error anywhere, or the consumer stopping early, destroys every stage (and closes the file).
+  if (m.method === 8) pipeline(raw, zlib.createInflateRaw(), check, () => {});
+  else pipeline(raw, check, () => {});
   return check;
 }
 

@@ -66,7 +66,8 @@ export function lookupResources(record: CloudTrailRecord): LookupResource[] {
     }
     for (const [key, member] of Object.entries(value as Record<string, unknown>)) {
       if (typeof member === 'string') {
-        for (const rule of RULES[key] ?? []) {
+        // hasOwn: a member named like an Object.prototype property (`constructor`) is no rule.
+        for (const rule of Object.hasOwn(RULES, key) ? RULES[key]! : []) {
           if (!rule.sources || rule.sources.includes(record.eventSource)) add(rule.type, member);
         }
       } else {

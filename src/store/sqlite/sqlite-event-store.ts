@@ -67,7 +67,6 @@ export class SqliteEventStore implements EventStore {
       deleteResources: db.prepare<[number]>('DELETE FROM resources WHERE seq <= ?'),
       firstChunk: db.prepare<[], number | null>('SELECT chunk FROM events ORDER BY seq LIMIT 1').pluck(),
       deleteChunk: db.prepare<[number]>('DELETE FROM chunks WHERE id = ?'),
-      resourcesOf: db.prepare<[number], { rtype: number; rname: number }>('SELECT rtype, rname FROM resources WHERE seq = ?'),
       count: db.prepare<[], number>('SELECT count(*) FROM events').pluck(),
       pageCount: db.prepare<[], number>('PRAGMA page_count').pluck(),
       pageSize: db.prepare<[], number>('PRAGMA page_size').pluck(),
@@ -155,7 +154,7 @@ export class SqliteEventStore implements EventStore {
     if (plan === undefined) return { events: [] };
     if (query.text === undefined) {
       const rows = this.run(plan, query.limit + 1);
-      const page = rows.slice(0, query.limit).map((row) => this.toStoredEvent(row));
+      const page = this.toStoredEvents(rows.slice(0, query.limit));
       const last = page.at(-1);
       return rows.length > query.limit && last ? { events: page, next: cursorOf(last) } : { events: page };
     }
@@ -172,9 +171,8 @@ export class SqliteEventStore implements EventStore {
       const plan = this.plan({ ...query, after, text: undefined }, parts);
       if (plan === undefined) return { events };
       const rows = this.run(plan, TEXT_SCAN_ROUND);
-      for (const row of rows) {
+      for (const event of this.toStoredEvents(rows)) {
         scanned += 1;
-        const event = this.toStoredEvent(row);
         after = cursorOf(event);
         if (event.raw.toLowerCase().includes(needle)) {
           events.push(event);
@@ -248,7 +246,13 @@ export class SqliteEventStore implements EventStore {
     return statement.all(...params, limit);
   }
 
-  private toStoredEvent(row: EventRow): StoredEvent {
+  /** Rows to events, with the resources of the whole page read in one statement. */
+  private toStoredEvents(rows: EventRow[]): StoredEvent[] {
+    const resources = this.resourcesOf(rows.map((r) => r.seq));
+    return rows.map((row) => this.toStoredEvent(row, resources.get(row.seq) ?? []));
+  }
+
+  private toStoredEvent(row: EventRow, resources: { type?: string; name: string }[]): StoredEvent {
     const s = this.strings;
     const chunk = this.chunks.get(row.chunk, () => {
       const data = this.statements.chunk.get(row.chunk);
@@ -270,17 +274,28 @@ export class SqliteEventStore implements EventStore {
       readOnly: row.ro === null ? undefined : row.ro === 1,
       username: row.user === null ? undefined : s.value(row.user),
       accessKeyId: row.akid === null ? undefined : s.value(row.akid),
-      resources: this.resourcesOf(row.seq),
+      resources,
       raw,
     };
   }
 
-  private resourcesOf(seq: number): { type?: string; name: string }[] {
-    const rows = this.statements.resourcesOf.all(seq);
-    return rows
-      .map((r) => ({ type: this.strings.value(r.rtype), name: this.strings.value(r.rname) }))
-      .sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name))
-      .map(({ type, name }) => (type === '' ? { name } : { type, name }));
+  private resourcesOf(seqs: number[]): Map<number, { type?: string; name: string }[]> {
+    const bySeq = new Map<number, { type: string; name: string }[]>();
+    if (seqs.length === 0) return bySeq;
+    const rows = this.db
+      .prepare<number[], { seq: number; rtype: number; rname: number }>(`SELECT seq, rtype, rname FROM resources WHERE seq IN (${seqs.map(() => '?').join(',')})`)
+      .all(...seqs);
+    for (const r of rows) {
+      const list = bySeq.get(r.seq) ?? [];
+      list.push({ type: this.strings.value(r.rtype), name: this.strings.value(r.rname) });
+      bySeq.set(r.seq, list);
+    }
+    const out = new Map<number, { type?: string; name: string }[]>();
+    for (const [seq, list] of bySeq) {
+      list.sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
+      out.set(seq, list.map(({ type, name }) => (type === '' ? { name } : { type, name })));
+    }
+    return out;
   }
 
   purgeReceivedBefore(cutoff: number, maxEvents: number): Promise<number> {
