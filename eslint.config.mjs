@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bench/out/**', '**/*.generated.ts', '.cairn/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'bench/out/**', '**/*.generated.ts', '.cairn/**', '.dependency-cruiser.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
