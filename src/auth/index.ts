@@ -10,3 +10,4 @@ export { emulatorCredential } from './emulator.js';
 export { newAccessKey } from './access-keys.js';
 export { isAccountId, validateAccountId, isPrincipalName, validatePrincipalName } from './validate.js';
 export { SIGNATURE_MISMATCH_MESSAGE } from './errors.js';
+export { Sha256 } from './sha256.js';
