@@ -79,15 +79,30 @@ export async function importArchive(paths: readonly string[], store: EventStore,
     options.onProgress({ ...progress });
   };
   let pending: JournalEntry[] = [];
+  // One append in flight while the next batch is read and parsed; the store compresses off-thread.
+  let inFlight: Promise<void> = Promise.resolve();
+  let failure: { error: unknown } | undefined;
+  const settle = async (): Promise<void> => {
+    await inFlight;
+    if (failure) throw failure.error;
+  };
   const flush = async (all: boolean): Promise<void> => {
     while (pending.length >= batchSize || (all && pending.length > 0)) {
       const batch = pending.length > batchSize ? pending.slice(0, batchSize) : pending;
       pending = pending.length > batchSize ? pending.slice(batchSize) : [];
-      const r = await store.append(batch);
-      summary.inserted += r.inserted;
-      summary.duplicates += r.duplicates;
-      report();
+      await settle();
+      inFlight = store.append(batch).then(
+        (r) => {
+          summary.inserted += r.inserted;
+          summary.duplicates += r.duplicates;
+          report();
+        },
+        (error: unknown) => {
+          failure = { error };
+        },
+      );
     }
+    if (all) await settle();
   };
 
   for await (const batch of readListedFiles(listing, { ...options, batchSize })) {

@@ -1,4 +1,7 @@
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { deflateRaw, deflateRawSync, inflateRawSync } from 'node:zlib';
+
+const deflateRawAsync = promisify(deflateRaw);
 
 /**
  * Records are stored as deflate-compressed runs of their UTF-8 text, a few records per chunk, with a
@@ -9,7 +12,24 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 export const RECORDS_PER_CHUNK = 16;
 const LEVEL = 6;
 
-export function compressChunk(texts: readonly string[], dictionary: Buffer): { data: Buffer; offsets: { off: number; len: number }[] } {
+export interface CompressedChunk {
+  data: Buffer;
+  /** Where each record sits in the decompressed bytes. */
+  offsets: { off: number; len: number }[];
+}
+
+export function compressChunk(texts: readonly string[], dictionary: Buffer): CompressedChunk {
+  const { joined, offsets } = join(texts);
+  return { data: deflateRawSync(joined, { level: LEVEL, dictionary }), offsets };
+}
+
+/** The same, on libuv's thread pool. */
+export async function compressChunkAsync(texts: readonly string[], dictionary: Buffer): Promise<CompressedChunk> {
+  const { joined, offsets } = join(texts);
+  return { data: await deflateRawAsync(joined, { level: LEVEL, dictionary }), offsets };
+}
+
+function join(texts: readonly string[]): { joined: Buffer; offsets: { off: number; len: number }[] } {
   const parts = texts.map((t) => Buffer.from(t, 'utf8'));
   const offsets: { off: number; len: number }[] = [];
   let off = 0;
@@ -17,7 +37,7 @@ export function compressChunk(texts: readonly string[], dictionary: Buffer): { d
     offsets.push({ off, len: part.length });
     off += part.length;
   }
-  return { data: deflateRawSync(Buffer.concat(parts, off), { level: LEVEL, dictionary }), offsets };
+  return { joined: Buffer.concat(parts, off), offsets };
 }
 
 export function decompressChunk(data: Uint8Array, dictionary: Buffer): Buffer {

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { EventCategory, JournalEntry, StoredEvent } from '../../records/index.js';
 import type { AppendResult, AttributeFilter, EventCursor, EventPage, EventQuery, EventStore } from '../types.js';
-import { ChunkCache, RECORDS_PER_CHUNK, compressChunk, decompressChunk } from './chunk-codec.js';
+import type { CompressedChunk } from './chunk-codec.js';
+import { ChunkCache, RECORDS_PER_CHUNK, compressChunkAsync, decompressChunk } from './chunk-codec.js';
 import { ChunkCompactor } from './chunk-compactor.js';
 import { decodeEventId, encodeEventId } from './event-id.js';
 import { StringTable } from './string-table.js';
@@ -57,7 +58,7 @@ export class SqliteEventStore implements EventStore {
       exists: db.prepare<[Buffer | string], number>('SELECT 1 FROM events WHERE event_id = ?').pluck(),
       insertChunk: db.prepare<[Buffer]>('INSERT INTO chunks (data) VALUES (?)'),
       insertEvent: db.prepare(
-        'INSERT INTO events (event_id, part, time, received, name, source, user, akid, ro, chunk, off, len) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)',
+        'INSERT OR IGNORE INTO events (event_id, part, time, received, name, source, user, akid, ro, chunk, off, len) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)',
       ),
       insertResource: db.prepare('INSERT OR IGNORE INTO resources (seq, rtype, rname, part, time) VALUES (?,?,?,?,?)'),
       chunk: db.prepare<[number], Buffer>('SELECT data FROM chunks WHERE id = ?').pluck(),
@@ -73,12 +74,13 @@ export class SqliteEventStore implements EventStore {
     };
   }
 
-  append(entries: readonly JournalEntry[]): Promise<AppendResult> {
-    return Promise.resolve(this.appendSync(entries));
-  }
-
-  /** Synchronous so that the duplicate check and the insert cannot interleave with another append. */
-  private appendSync(entries: readonly JournalEntry[]): AppendResult {
+  /**
+   * Compression runs on libuv's thread pool, so neither the server's event loop nor an import's
+   * parsing waits for it; only the short transaction runs on the caller's thread. Appends may
+   * overlap: the pre-check skips ids already stored (cheap re-imports), and INSERT OR IGNORE
+   * settles ids that two overlapping appends both carry.
+   */
+  async append(entries: readonly JournalEntry[]): Promise<AppendResult> {
     const fresh: { entry: JournalEntry; id: Buffer | string }[] = [];
     const seen = new Set<string>();
     for (const entry of entries) {
@@ -87,35 +89,39 @@ export class SqliteEventStore implements EventStore {
       const id = encodeEventId(entry.eventId);
       if (this.statements.exists.get(id) === undefined) fresh.push({ entry, id });
     }
-    if (fresh.length > 0) {
-      const chunks: { data: Buffer; offsets: { off: number; len: number }[] }[] = [];
-      for (let i = 0; i < fresh.length; i += RECORDS_PER_CHUNK) {
-        chunks.push(compressChunk(fresh.slice(i, i + RECORDS_PER_CHUNK).map((f) => f.entry.raw), this.dictionary));
-      }
-      const received = this.nextReceivedTime();
-      try {
-        this.db.transaction(() => {
-          chunks.forEach(({ data, offsets }, c) => {
-            const chunk = Number(this.statements.insertChunk.run(data).lastInsertRowid);
-            offsets.forEach((at, i) => {
-              const { entry, id } = fresh[c * RECORDS_PER_CHUNK + i]!;
-              this.insertEntry(entry, id, chunk, at, received);
-            });
-          });
-        })();
-      } catch (error) {
-        this.strings.forget();
-        throw error;
-      }
-    }
-    return { inserted: fresh.length, duplicates: entries.length - fresh.length };
+    if (fresh.length === 0) return { inserted: 0, duplicates: entries.length };
+    const groups: (typeof fresh)[] = [];
+    for (let i = 0; i < fresh.length; i += RECORDS_PER_CHUNK) groups.push(fresh.slice(i, i + RECORDS_PER_CHUNK));
+    const chunks = await Promise.all(groups.map((group) => compressChunkAsync(group.map((f) => f.entry.raw), this.dictionary)));
+    const inserted = this.insertSync(groups, chunks);
+    return { inserted, duplicates: entries.length - inserted };
   }
 
-  private insertEntry(entry: JournalEntry, id: Buffer | string, chunk: number, at: { off: number; len: number }, received: number): void {
+  private insertSync(groups: { entry: JournalEntry; id: Buffer | string }[][], chunks: CompressedChunk[]): number {
+    const received = this.nextReceivedTime();
+    try {
+      return this.db.transaction(() => {
+        let inserted = 0;
+        chunks.forEach(({ data, offsets }, c) => {
+          const chunk = Number(this.statements.insertChunk.run(data).lastInsertRowid);
+          offsets.forEach((at, i) => {
+            const { entry, id } = groups[c]![i]!;
+            if (this.insertEntry(entry, id, chunk, at, received)) inserted += 1;
+          });
+        });
+        return inserted;
+      })();
+    } catch (error) {
+      this.strings.forget();
+      throw error;
+    }
+  }
+
+  /** False when the event id is already stored (an overlapping append stored it first). */
+  private insertEntry(entry: JournalEntry, id: Buffer | string, chunk: number, at: { off: number; len: number }, received: number): boolean {
     const s = this.strings;
     const part = s.intern(partKey(entry.accountId, entry.region, entry.category));
-    const seq = Number(
-      this.statements.insertEvent.run(
+    const result = this.statements.insertEvent.run(
         id,
         part,
         entry.eventTime,
@@ -128,11 +134,13 @@ export class SqliteEventStore implements EventStore {
         chunk,
         at.off,
         at.len,
-      ).lastInsertRowid,
     );
+    if (result.changes === 0) return false;
+    const seq = Number(result.lastInsertRowid);
     for (const resource of entry.resources) {
       this.statements.insertResource.run(seq, s.intern(resource.type ?? ''), s.intern(resource.name), part, entry.eventTime);
     }
+    return true;
   }
 
   private nextReceivedTime(): number {
