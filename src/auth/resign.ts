@@ -38,17 +38,35 @@ class Resigner extends SignatureV4 {
   }
 }
 
+/**
+ * Signers are kept per (key, secret, region, service): each caches its derived signing key, so a
+ * steady client costs one HMAC chain per day instead of one per request.
+ */
+const signers = new Map<string, Resigner>();
+const MAX_SIGNERS = 1024;
+
+function signerFor(input: SigningInput): Resigner {
+  const key = `${input.accessKeyId}\u0000${input.secretAccessKey}\u0000${input.region}\u0000${input.service}`;
+  let signer = signers.get(key);
+  if (!signer) {
+    if (signers.size >= MAX_SIGNERS) signers.clear();
+    signer = new Resigner({
+      credentials: { accessKeyId: input.accessKeyId, secretAccessKey: input.secretAccessKey },
+      region: input.region,
+      service: input.service,
+      sha256: Sha256,
+      // S3 signs the path as sent; every other service encodes it once more.
+      uriEscapePath: input.service !== 's3',
+      applyChecksum: false,
+    });
+    signers.set(key, signer);
+  }
+  return signer;
+}
+
 /** The hex signature a correct client computes for `input`. */
 export async function expectedSignature(input: SigningInput): Promise<string> {
-  const signer = new Resigner({
-    credentials: { accessKeyId: input.accessKeyId, secretAccessKey: input.secretAccessKey },
-    region: input.region,
-    service: input.service,
-    sha256: Sha256,
-    // S3 signs the path as sent; every other service encodes it once more.
-    uriEscapePath: input.service !== 's3',
-    applyChecksum: false,
-  });
+  const signer = signerFor(input);
   const request: HttpRequest = {
     method: input.method,
     protocol: 'https:',

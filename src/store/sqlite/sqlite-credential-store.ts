@@ -12,10 +12,15 @@ interface CredentialRow {
 }
 
 export class SqliteCredentialStore implements CredentialStore {
-  constructor(private readonly db: Database.Database) {}
+  /** Every signed request looks its key up: prepared once. */
+  private readonly byKey;
+
+  constructor(private readonly db: Database.Database) {
+    this.byKey = db.prepare<[string], CredentialRow>('SELECT * FROM credentials WHERE access_key_id = ?');
+  }
 
   get(accessKeyId: string): Promise<Credential | undefined> {
-    const row = this.db.prepare<[string], CredentialRow>('SELECT * FROM credentials WHERE access_key_id = ?').get(accessKeyId);
+    const row = this.byKey.get(accessKeyId);
     return Promise.resolve(row && toCredential(row));
   }
 
