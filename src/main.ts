@@ -23,7 +23,7 @@ export interface CairnConfig {
   port: number;
   accountId: string;
   region: string;
-  /** 'off' is emulator mode: any key is accepted (a 12-digit key id acts as that account). */
+  /** 'off' is emulator mode, accepting every key (a 12-digit key id acts as that account). */
   auth: 'on' | 'off';
   retentionDays: number;
   bodyLimit: number;
@@ -45,6 +45,7 @@ const DAY_MS = 86_400_000;
 /** SigV4 service names Cairn's API answers to. */
 const SIGNING_SERVICES = ['cloudtrail'];
 const UPKEEP_EVERY_MS = 60_000;
+const SHUTDOWN_GRACE_MS = 5_000;
 const RETENTION_BATCH = 5_000;
 
 /** Opens the store named by the configuration (for the server and for offline commands). */
@@ -100,6 +101,8 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();
+          // Calls in flight get a moment to finish; then keep-alive connections are cut.
+          setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
         });
         await committer.flush();
         await store.close();

@@ -1,7 +1,7 @@
 /**
  * The baseline server: bare node:http answering every request with one fixed body, as fast as
  * this machine can. A real server (Cairn) is measured against it at the same body size,
- * concurrency and load generator. It reads the request body first, as any JSON API must.
+ * concurrency and load generator. It reads the request body first, as every JSON API must.
  *
  *   const server = await startBareServer({ body: '{"Events":[...]}' });   // or { bytes: 60_000 }
  *   ... load server.url ...

@@ -53,7 +53,7 @@ export interface LoadOptions {
   warmupMs?: number;
   /** Per-request timeout (default 30 s); a timeout counts as an error. */
   timeoutMs?: number;
-  /** Status counted as success (default: any 2xx). */
+  /** Status counted as success (default: every 2xx). */
   expectStatus?: number;
 }
 
