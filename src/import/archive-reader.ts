@@ -411,22 +411,13 @@ async function* readStream(
 }
 
 /**
- * Builds the journal entry; the record text is always kept as it is. Two index-only adaptations for
- * records found in exported archives (TODO: move into records/toJournalEntry once it handles them):
- * - Logstash-touched records (`@timestamp`, no `eventTime`) are indexed by `@timestamp` when enabled;
- * - Insights records carry eventName/eventSource inside `insightDetails` (as LookupEvents shows them).
+ * Builds the journal entry; the record text is always kept as it is. One index-only adaptation for
+ * exported archives: Logstash-touched records (`@timestamp`, no `eventTime`) are indexed by
+ * `@timestamp` when enabled.
  */
 function entryOf(raw: string, value: Record<string, unknown>, fallback: { accountId?: string; region?: string }, logstash: boolean): JournalEntry {
-  let patch: Record<string, unknown> | undefined;
-  if (logstash && value.eventTime === undefined && typeof value['@timestamp'] === 'string') {
-    patch = { eventTime: value['@timestamp'] };
-  }
-  const details = value.insightDetails;
-  if (value.eventType === 'AwsCloudTrailInsight' && value.eventName === undefined && details !== null && typeof details === 'object') {
-    const d = details as Record<string, unknown>;
-    patch = { ...patch, eventName: d.eventName, eventSource: d.eventSource };
-  }
-  return toJournalEntry(raw, patch ? { ...value, ...patch } : value, fallback);
+  const logstashTime = logstash && value.eventTime === undefined && typeof value['@timestamp'] === 'string';
+  return toJournalEntry(raw, logstashTime ? { ...value, eventTime: value['@timestamp'] } : value, fallback);
 }
 
 function tally(reasons: Map<string, number>, reason: string): void {

@@ -28,14 +28,16 @@ export function toJournalEntry(
   if (!accountId) throw new InvalidRecordError('record names no account (recipientAccountId)');
   const region = stringOr(r.awsRegion) ?? fallback.region;
   if (!region) throw new InvalidRecordError('record names no region (awsRegion)');
+  // Insights records name the API they are about inside insightDetails; LookupEvents shows those names.
+  const insight = r.eventType === 'AwsCloudTrailInsight' ? (r.insightDetails as { eventName?: unknown; eventSource?: unknown } | undefined) : undefined;
   return {
     eventId,
     accountId,
     region,
     category: categoryOf(r),
     eventTime,
-    eventName: requireString(r.eventName, 'eventName'),
-    eventSource: requireString(r.eventSource, 'eventSource'),
+    eventName: requireString(r.eventName ?? insight?.eventName, 'eventName'),
+    eventSource: requireString(r.eventSource ?? insight?.eventSource, 'eventSource'),
     readOnly: typeof r.readOnly === 'boolean' ? r.readOnly : undefined,
     username: lookupUsername(r.userIdentity),
     accessKeyId: stringOr(r.userIdentity?.accessKeyId),
