@@ -3,50 +3,14 @@
  * node:crypto. A signature stays valid for 15 minutes, so a benchmark signs each distinct body
  * once and replays it.
  */
-import { createHash, createHmac } from 'node:crypto';
-import type { Hash, Hmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { Sha256 } from '../../src/auth/index.js';
 import type { HttpRequestSpec } from './loadgen.js';
 
 export interface Credentials {
   accessKeyId: string;
   secretAccessKey: string;
   sessionToken?: string;
-}
-
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-
-function toBuffer(data: SourceData): Buffer {
-  if (typeof data === 'string') return Buffer.from(data, 'utf8');
-  if (ArrayBuffer.isView(data)) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  return Buffer.from(data);
-}
-
-/** SHA-256 / HMAC-SHA-256 in the shape @smithy/signature-v4 expects (`new (secret?) => Checksum`). */
-class NodeSha256 {
-  private readonly secret: Buffer | undefined;
-  private hash: Hash | Hmac;
-
-  constructor(secret?: SourceData) {
-    this.secret = secret === undefined ? undefined : toBuffer(secret);
-    this.hash = this.fresh();
-  }
-
-  private fresh(): Hash | Hmac {
-    return this.secret === undefined ? createHash('sha256') : createHmac('sha256', this.secret);
-  }
-
-  update(data: Uint8Array): void {
-    this.hash.update(toBuffer(data));
-  }
-
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.hash.digest()));
-  }
-
-  reset(): void {
-    this.hash = this.fresh();
-  }
 }
 
 export interface SignJsonOptions {
@@ -71,7 +35,7 @@ export const CLOUDTRAIL_TARGET_PREFIX = 'com.amazonaws.cloudtrail.v20131101.Clou
 /** Signs one AWS JSON 1.1 POST; the result can be replayed for up to 15 minutes. */
 export async function signJsonRequest(o: SignJsonOptions): Promise<HttpRequestSpec> {
   const url = new URL(o.endpoint);
-  const signer = new SignatureV4({ credentials: o.credentials, region: o.region, service: o.service, sha256: NodeSha256 });
+  const signer = new SignatureV4({ credentials: o.credentials, region: o.region, service: o.service, sha256: Sha256 });
   const signed = await signer.sign(
     {
       method: 'POST',

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { CairnConfig } from '../main.js';
-import { exportLines, startCairn } from '../main.js';
+import { DEFAULTS, exportLines, startCairn } from '../main.js';
 
 export interface ServeFlags {
   dataDir: string;
@@ -26,7 +26,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
     region: flags.region,
     auth: flags.auth,
     retentionDays: parseInteger(flags.retentionDays, '--retention-days'),
-    bodyLimit: 2 * 1024 * 1024,
+    bodyLimit: DEFAULTS.bodyLimit,
     ...(flags.tlsCert && flags.tlsKey ? { tls: { cert: readFileSync(flags.tlsCert), key: readFileSync(flags.tlsKey) } } : {}),
   };
   const cairn = await startCairn(config);

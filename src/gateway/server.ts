@@ -2,7 +2,6 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { randomUUID } from 'node:crypto';
-import type { Logger } from 'pino';
 import { AwsError } from '../api/index.js';
 import type { EncodedResponse } from '../protocol/index.js';
 import { encodeError, toAwsError } from '../protocol/index.js';
@@ -11,7 +10,6 @@ import { handleApiCall } from './api-endpoint.js';
 import { readBody } from './read-body.js';
 
 export interface GatewayOptions extends ApiEndpointDeps {
-  logger: Logger;
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
   tls?: { cert: Buffer; key: Buffer };

@@ -1,6 +1,11 @@
 import type Database from 'better-sqlite3';
-import type { ChunkCache } from './chunk-codec.js';
-import { RECORDS_PER_CHUNK, compressChunk, decompressChunk } from './chunk-codec.js';
+import { RECORDS_PER_CHUNK, compressChunk } from './chunk-codec.js';
+
+/** Reads chunks through the store's cache, and drops the ones the compactor deletes. */
+export interface ChunkReader {
+  read(id: number): Buffer;
+  forget(id: number): void;
+}
 
 /** Chunks with at least this many records are left alone; smaller runs are merged up to it. */
 const TARGET_EVENTS = RECORDS_PER_CHUNK;
@@ -26,14 +31,13 @@ export class ChunkCompactor {
 
   constructor(
     private readonly db: Database.Database,
-    private readonly cache: ChunkCache,
+    private readonly chunks: ChunkReader,
     private readonly dictionary: Buffer,
   ) {
     this.statements = {
       progress: db.prepare<[string], string>('SELECT value FROM settings WHERE name = ?').pluck(),
       saveProgress: db.prepare<[string, string]>('INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)'),
       placements: db.prepare<[number, number], Placement>('SELECT seq, chunk, off, len FROM events WHERE seq > ? ORDER BY seq LIMIT ?'),
-      chunk: db.prepare<[number], Buffer>('SELECT data FROM chunks WHERE id = ?').pluck(),
       insertChunk: db.prepare<[Buffer]>('INSERT INTO chunks (data) VALUES (?)'),
       deleteChunk: db.prepare<[number]>('DELETE FROM chunks WHERE id = ?'),
       move: db.prepare<[number, number, number, number]>('UPDATE events SET chunk = ?, off = ?, len = ? WHERE seq = ?'),
@@ -77,9 +81,7 @@ export class ChunkCompactor {
   private merge(runs: Placement[][]): number {
     const texts: string[] = [];
     for (const run of runs) {
-      const data = this.statements.chunk.get(run[0]!.chunk);
-      if (data === undefined) throw new Error(`journal chunk ${run[0]!.chunk} is missing`);
-      const bytes = decompressChunk(data, this.dictionary);
+      const bytes = this.chunks.read(run[0]!.chunk);
       for (const p of run) texts.push(bytes.toString('utf8', p.off, p.off + p.len));
     }
     const { data, offsets } = compressChunk(texts, this.dictionary);
@@ -91,7 +93,7 @@ export class ChunkCompactor {
         this.statements.move.run(chunk, at.off, at.len, p.seq);
       }
       this.statements.deleteChunk.run(run[0]!.chunk);
-      this.cache.delete(run[0]!.chunk);
+      this.chunks.forget(run[0]!.chunk);
     }
     return texts.length;
   }

@@ -53,7 +53,7 @@ export class SqliteEventStore implements EventStore {
     private readonly dictionary: Buffer,
   ) {
     this.strings = new StringTable(db);
-    this.compactor = new ChunkCompactor(db, this.chunks, dictionary);
+    this.compactor = new ChunkCompactor(db, { read: (id) => this.readChunk(id), forget: (id) => this.chunks.delete(id) }, dictionary);
     this.statements = {
       exists: db.prepare<[Buffer | string], number>('SELECT 1 FROM events WHERE event_id = ?').pluck(),
       insertChunk: db.prepare<[Buffer]>('INSERT INTO chunks (data) VALUES (?)'),
@@ -254,6 +254,15 @@ export class SqliteEventStore implements EventStore {
     return statement.all(...params, limit);
   }
 
+  /** A chunk's decompressed bytes, through the LRU. */
+  private readChunk(id: number): Buffer {
+    return this.chunks.get(id, () => {
+      const data = this.statements.chunk.get(id);
+      if (data === undefined) throw new Error(`journal chunk ${id} is missing`);
+      return decompressChunk(data, this.dictionary);
+    });
+  }
+
   /** Rows to events, with the resources of the whole page read in one statement. */
   private toStoredEvents(rows: EventRow[]): StoredEvent[] {
     const resources = this.resourcesOf(rows.map((r) => r.seq));
@@ -262,11 +271,7 @@ export class SqliteEventStore implements EventStore {
 
   private toStoredEvent(row: EventRow, resources: { type?: string; name: string }[]): StoredEvent {
     const s = this.strings;
-    const chunk = this.chunks.get(row.chunk, () => {
-      const data = this.statements.chunk.get(row.chunk);
-      if (data === undefined) throw new Error(`journal chunk ${row.chunk} is missing`);
-      return decompressChunk(data, this.dictionary);
-    });
+    const chunk = this.readChunk(row.chunk);
     const raw = chunk.toString('utf8', row.off, row.off + row.len);
     const [, accountId, region, category] = s.value(row.part).split('\u0000') as [string, string, string, EventCategory];
     return {
