@@ -53,7 +53,7 @@ export interface ImportSummary {
  * `batchSize` (default 1000; a batch may span files); a failing append rejects (after earlier batches
  * were stored), a malformed file does not.
  */
-export async function importArchive(paths: readonly string[], store: EventStore, options: ImportOptions = {}): Promise<ImportSummary> {
+export async function importArchive(paths: readonly string[], store: Pick<EventStore, 'append'>, options: ImportOptions = {}): Promise<ImportSummary> {
   const started = process.hrtime.bigint();
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
   const listing = await listArchiveFiles(paths);

@@ -56,6 +56,13 @@ export interface AppendResult {
 export interface EventStore {
   append(entries: readonly JournalEntry[]): Promise<AppendResult>;
   query(query: EventQuery): Promise<EventPage>;
+  /**
+   * Up to `limit` events with seq greater than `afterSeq`, in append (seq) order, across every
+   * account, region and category: how consumers such as trail delivery follow the journal by cursor.
+   */
+  readAfter(afterSeq: number, limit: number): Promise<StoredEvent[]>;
+  /** The highest seq stored (0 when empty). */
+  lastSeq(): Promise<number>;
   /** Deletes up to `maxEvents` of the events received before `cutoff` (epoch ms); returns how many. */
   purgeReceivedBefore(cutoff: number, maxEvents: number): Promise<number>;
   count(): Promise<number>;

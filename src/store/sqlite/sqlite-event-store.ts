@@ -68,6 +68,8 @@ export class SqliteEventStore implements EventStore {
       deleteResources: db.prepare<[number]>('DELETE FROM resources WHERE seq <= ?'),
       firstChunk: db.prepare<[], number | null>('SELECT chunk FROM events ORDER BY seq LIMIT 1').pluck(),
       deleteChunk: db.prepare<[number]>('DELETE FROM chunks WHERE id = ?'),
+      after: db.prepare<[number, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events e WHERE e.seq > ? ORDER BY e.seq LIMIT ?`),
+      lastSeq: db.prepare<[], number | null>('SELECT max(seq) FROM events').pluck(),
       count: db.prepare<[], number>('SELECT count(*) FROM events').pluck(),
       pageCount: db.prepare<[], number>('PRAGMA page_count').pluck(),
       pageSize: db.prepare<[], number>('PRAGMA page_size').pluck(),
@@ -167,6 +169,14 @@ export class SqliteEventStore implements EventStore {
       return rows.length > query.limit && last ? { events: page, next: cursorOf(last) } : { events: page };
     }
     return this.scanText(query, parts);
+  }
+
+  readAfter(afterSeq: number, limit: number): Promise<StoredEvent[]> {
+    return Promise.resolve(this.toStoredEvents(this.statements.after.all(afterSeq, limit)));
+  }
+
+  lastSeq(): Promise<number> {
+    return Promise.resolve(this.statements.lastSeq.get() ?? 0);
   }
 
   /** Free text: read candidates in order and keep those whose record contains the text. */

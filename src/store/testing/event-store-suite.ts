@@ -161,6 +161,28 @@ export function eventStoreSuite(name: string, factory: StoreFactory): void {
       await store.close();
     });
 
+    void it('reads every account, region and category in append order after a cursor', async () => {
+      const { store, reopen } = await factory.create();
+      assert.equal(await store.events.lastSeq(), 0);
+      const first = [entry({ eventTime: '2025-05-01T00:00:00Z' }), entry({ eventTime: '2024-01-01T00:00:00Z', awsRegion: 'us-west-2' })];
+      const second = [entry({ recipientAccountId: '444455556666' }), entry({ eventCategory: 'Data', managementEvent: false })];
+      await store.events.append(first);
+      await store.events.append(second);
+      await store.events.append([first[0]!]);
+      const order = [...first, ...second].map((e) => e.eventId);
+      const read = await store.events.readAfter(0, 10);
+      assert.deepEqual(read.map((e) => e.eventId), order);
+      assert.deepEqual(read.map((e) => e.raw), [...first, ...second].map((e) => e.raw));
+      assert.ok(read.every((e, i) => i === 0 || e.seq > read[i - 1]!.seq));
+      assert.deepEqual((await store.events.readAfter(read[1]!.seq, 2)).map((e) => e.eventId), order.slice(2, 4));
+      assert.deepEqual(await store.events.readAfter(read[3]!.seq, 10), []);
+      assert.equal(await store.events.lastSeq(), read[3]!.seq);
+      await store.close();
+      const again = await reopen();
+      assert.deepEqual((await again.events.readAfter(read[0]!.seq, 10)).map((e) => e.eventId), order.slice(1));
+      await again.close();
+    });
+
     void it('stores credentials and settings', async () => {
       const { store } = await factory.create();
       await store.credentials.put({ accessKeyId: 'AKIA1', secretAccessKey: 's', accountId: '111122223333', principalType: 'IAMUser', principalName: 'alice', createdAt: 5 });
