@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import Database from 'better-sqlite3';
+import { openSqliteStore } from '../src/store/sqlite/index.js';
 import { CairnProcess, CLI } from './support/cairn-process.js';
 import type { JsonResponse, WireEvent } from './support/signed-json-client.js';
 import { CAIRN_TARGET, CLOUDTRAIL_TARGET, searchAll, SignedJsonClient } from './support/signed-json-client.js';
@@ -214,36 +214,26 @@ void describe('cairn import killed with SIGKILL', () => {
     return { child, finished };
   }
 
-  /** Events in the store, read through a read-only connection of our own; undefined while there is no schema yet. */
-  function storedCount(dataDir: string): number | undefined {
-    const file = join(dataDir, 'cairn.db');
-    if (!existsSync(file)) return undefined;
-    let db: Database.Database | undefined;
+  /** Events in the store, read through a connection of our own; undefined while the store is not there yet. */
+  async function storedCount(dataDir: string): Promise<number | undefined> {
+    if (!existsSync(join(dataDir, 'cairn.db'))) return undefined;
+    const store = openSqliteStore({ dataDir });
     try {
-      db = new Database(file, { readonly: true, fileMustExist: true });
-      return db.prepare<[], number>('SELECT count(*) FROM events').pluck().get();
+      return await store.events.count();
     } catch {
       return undefined;
     } finally {
-      db?.close();
+      await store.close();
     }
   }
 
-  /** Every eventID in the store (read-only; 16-byte blobs are the store's encoding of canonical UUIDs). */
-  function storedEventIds(dataDir: string): string[] {
-    const db = new Database(join(dataDir, 'cairn.db'), { readonly: true, fileMustExist: true });
+  /** Every eventID in the store, in journal order. */
+  async function storedEventIds(dataDir: string): Promise<string[]> {
+    const store = openSqliteStore({ dataDir });
     try {
-      return db
-        .prepare<[], Buffer | string>('SELECT event_id FROM events')
-        .pluck()
-        .all()
-        .map((id) => {
-          if (typeof id === 'string') return id;
-          const h = id.toString('hex');
-          return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-        });
+      return (await store.events.readAfter(0, Number.MAX_SAFE_INTEGER)).map((e) => e.eventId);
     } finally {
-      db.close();
+      await store.close();
     }
   }
 
@@ -257,7 +247,7 @@ void describe('cairn import killed with SIGKILL', () => {
     let exited: Finished | undefined;
     void finished.then((f) => (exited = f));
     for (;;) {
-      const n = storedCount(dataDir);
+      const n = await storedCount(dataDir);
       if (n !== undefined && n - others() >= progress) break;
       assert.equal(exited, undefined, `the import ended before it could be killed: ${JSON.stringify(exited)}`);
       await sleep(10);
@@ -265,7 +255,7 @@ void describe('cairn import killed with SIGKILL', () => {
     child.kill('SIGKILL');
     const end = await finished;
     assert.equal(end.signal, 'SIGKILL', `the import was killed, not finished: ${end.stdout}${end.stderr}`);
-    const left = storedCount(dataDir);
+    const left = await storedCount(dataDir);
     assert.ok(left !== undefined);
     return left;
   }
@@ -296,8 +286,8 @@ void describe('cairn import killed with SIGKILL', () => {
     assert.equal(rerun.code, 0, rerun.stdout + rerun.stderr);
     const summary = parseSummary(rerun.stdout);
     assert.deepEqual(summary, { inserted: total - left, duplicates: left }, 'the re-run adds exactly what the killed run had not committed');
-    assert.equal(storedCount(dataDir), total);
-    assertSameIds(storedEventIds(dataDir), 'store');
+    assert.equal(await storedCount(dataDir), total);
+    assertSameIds(await storedEventIds(dataDir), 'store');
     t.diagnostic(`killed after ${left} of ${total} records were stored; the re-run inserted ${summary.inserted}`);
   });
 
@@ -357,7 +347,7 @@ void describe('cairn import killed with SIGKILL', () => {
       const failed = probes.filter((p) => p.status !== 200 || !p.requestId);
       assert.deepEqual(failed, [], 'the server answered every call while the imports ran and after the kill');
       // Quiet now: the store holds the archive's records and one event per call the server answered.
-      assert.equal(storedCount(cairn.dataDir), total + 1 + probes.length);
+      assert.equal(await storedCount(cairn.dataDir), total + 1 + probes.length);
 
       const ids: string[] = [];
       for (const region of REGIONS) {

@@ -1,148 +1,118 @@
 import type Database from 'better-sqlite3';
-import type { EventCategory, JournalEntry, StoredEvent } from '../../records/index.js';
-import type { AppendResult, AttributeFilter, EventCursor, EventPage, EventQuery, EventStore } from '../types.js';
-import type { CompressedChunk } from './chunk-codec.js';
-import { ChunkCache, RECORDS_PER_CHUNK, compressChunkAsync, decompressChunk } from './chunk-codec.js';
+import type { EventCategory, JournalEntry, LookupResource, StoredEvent } from '../../records/index.js';
+import type { AppendResult, AttributeFilter, EventPage, EventQuery, EventStore } from '../types.js';
+import type { OpenChunk } from './chunk-cache.js';
 import { ChunkCompactor } from './chunk-compactor.js';
-import { decodeEventId, encodeEventId } from './event-id.js';
+import type { ChunkEvent, DecodedChunk } from './chunk-format.js';
+import type { ChunkRow } from './chunk-journal.js';
+import { ChunkJournal, EVENTS_PER_CHUNK } from './chunk-journal.js';
+import type { Candidate, CandidateSource, Hit } from './chunk-walk.js';
+import { mergeSources, walkChunks } from './chunk-walk.js';
+import type { AttrCode } from './postings.js';
+import { ATTR, ATTR_OF, matches } from './postings.js';
 import { StringTable } from './string-table.js';
 
-interface EventRow {
-  seq: number;
-  event_id: Buffer | string;
-  time: number;
-  received: number;
-  part: number;
-  name: number;
-  source: number;
-  user: number | null;
-  akid: number | null;
-  ro: number | null;
-  chunk: number;
-  off: number;
-  len: number;
+/** Chunks a free-text search opens per page before handing back a cursor. */
+const TEXT_SCAN_CHUNKS = 400;
+/** Postings rows read per round; doubled each round of one lookup. */
+const FIRST_POSTINGS_PAGE = 16;
+const MAX_POSTINGS_PAGE = 2048;
+/** Which attribute drives a lookup that has several: the one likely to match fewest events. */
+const SELECTIVITY: readonly AttributeFilter['key'][] = ['EventId', 'ResourceName', 'AccessKeyId', 'Username', 'EventName', 'ResourceType', 'EventSource', 'ReadOnly'];
+
+interface Condition {
+  attr: AttrCode;
+  term: number;
 }
 
-const EVENT_COLUMNS = 'e.seq, e.event_id, e.time, e.received, e.part, e.name, e.source, e.user, e.akid, e.ro, e.chunk, e.off, e.len';
-/** Stands for the page size inside a subquery, filled in when the statement runs. */
-const LIMIT_PLACEHOLDER = Symbol('limit');
-/** Rows read per round when a free-text filter rejects most candidates. */
-const TEXT_SCAN_ROUND = 500;
-/** Candidates a free-text search examines per page before handing back a cursor. */
-const TEXT_SCAN_LIMIT = 20_000;
-
-/** Column (on `events e`) that each single-valued attribute is stored in. */
-const EVENT_COLUMN: Partial<Record<AttributeFilter['key'], string>> = {
-  EventName: 'e.name',
-  EventSource: 'e.source',
-  Username: 'e.user',
-  AccessKeyId: 'e.akid',
-};
-
+/**
+ * The journal and event history on SQLite: chunks of consecutive events (ChunkJournal), found
+ * through chunk-level postings and walked newest first (walkChunks). See docs/ARCHITECTURE.md.
+ */
 export class SqliteEventStore implements EventStore {
   private readonly strings: StringTable;
-  private readonly chunks = new ChunkCache(4096);
-  private lastReceived = 0;
+  private readonly journal: ChunkJournal;
   private readonly compactor: ChunkCompactor;
+  private lastReceived = 0;
   private readonly statements;
-  /** Query statements by SQL text: a handful of shapes, prepared once each. */
-  private readonly prepared = new Map<string, Database.Statement<unknown[], EventRow>>();
 
   constructor(
     private readonly db: Database.Database,
-    private readonly dictionary: Buffer,
+    seedDictionary: Buffer,
   ) {
     this.strings = new StringTable(db);
-    this.compactor = new ChunkCompactor(db, { read: (id) => this.readChunk(id), forget: (id) => this.chunks.delete(id) }, dictionary);
+    this.journal = new ChunkJournal(db, seedDictionary);
+    this.compactor = new ChunkCompactor(db, this.journal, EVENTS_PER_CHUNK);
     this.statements = {
-      exists: db.prepare<[Buffer | string], number>('SELECT 1 FROM events WHERE event_id = ?').pluck(),
-      insertChunk: db.prepare<[Buffer]>('INSERT INTO chunks (data) VALUES (?)'),
-      insertEvent: db.prepare(
-        'INSERT OR IGNORE INTO events (event_id, part, time, received, name, source, user, akid, ro, chunk, off, len) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)',
+      postings: db.prepare<[number, number, number, number, number, number, number, number], Candidate>(
+        'SELECT chunk, tmin, tmax FROM postings WHERE part = ? AND attr = ? AND term = ? AND tmax >= ? AND (tmax < ? OR (tmax = ? AND chunk < ?)) ORDER BY tmax DESC, chunk DESC LIMIT ?',
       ),
-      insertResource: db.prepare('INSERT OR IGNORE INTO resources (seq, rtype, rname, part, time) VALUES (?,?,?,?,?)'),
-      chunk: db.prepare<[number], Buffer>('SELECT data FROM chunks WHERE id = ?').pluck(),
-      lastReceived: db.prepare<[], number | null>('SELECT received FROM events ORDER BY seq DESC LIMIT 1').pluck(),
-      oldest: db.prepare<[number], { seq: number; received: number; chunk: number }>('SELECT seq, received, chunk FROM events ORDER BY seq LIMIT ?'),
-      deleteEvents: db.prepare<[number]>('DELETE FROM events WHERE seq <= ?'),
-      deleteResources: db.prepare<[number]>('DELETE FROM resources WHERE seq <= ?'),
-      firstChunk: db.prepare<[], number | null>('SELECT chunk FROM events ORDER BY seq LIMIT 1').pluck(),
-      deleteChunk: db.prepare<[number]>('DELETE FROM chunks WHERE id = ?'),
-      after: db.prepare<[number, number], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events e WHERE e.seq > ? ORDER BY e.seq LIMIT ?`),
-      lastSeq: db.prepare<[], number | null>('SELECT max(seq) FROM events').pluck(),
-      count: db.prepare<[], number>('SELECT count(*) FROM events').pluck(),
+      lastReceived: db.prepare<[], number | null>('SELECT received_max FROM chunks ORDER BY id DESC LIMIT 1').pluck(),
+      chunkAtOrBefore: db.prepare<[number], number | null>('SELECT id FROM chunks WHERE id <= ? ORDER BY id DESC LIMIT 1').pluck(),
+      chunksFrom: db.prepare<[number, number], number>('SELECT id FROM chunks WHERE id >= ? ORDER BY id LIMIT ?').pluck(),
+      oldestChunks: db.prepare<[number], ChunkRow>('SELECT id, last_seq, count, received, received_max FROM chunks ORDER BY id LIMIT ?'),
+      count: db.prepare<[], number | null>('SELECT sum(count) FROM chunks').pluck(),
       pageCount: db.prepare<[], number>('PRAGMA page_count').pluck(),
       pageSize: db.prepare<[], number>('PRAGMA page_size').pluck(),
     };
   }
 
-  /**
-   * Compression runs on libuv's thread pool, so neither the server's event loop nor an import's
-   * parsing waits for it; only the short transaction runs on the caller's thread. Appends may
-   * overlap: the pre-check skips ids already stored (cheap re-imports), and INSERT OR IGNORE
-   * settles ids that two overlapping appends both carry.
-   */
-  async append(entries: readonly JournalEntry[]): Promise<AppendResult> {
-    const fresh: { entry: JournalEntry; id: Buffer | string }[] = [];
+  /** One transaction: skip stored eventIDs, intern terms, write chunks of EVENTS_PER_CHUNK; durable on return. */
+  append(entries: readonly JournalEntry[]): Promise<AppendResult> {
+    return Promise.resolve(this.write(() => this.appendSync(entries)));
+  }
+
+  private appendSync(entries: readonly JournalEntry[]): AppendResult {
     const seen = new Set<string>();
+    const fresh: JournalEntry[] = [];
     for (const entry of entries) {
       if (seen.has(entry.eventId)) continue;
       seen.add(entry.eventId);
-      const id = encodeEventId(entry.eventId);
-      if (this.statements.exists.get(id) === undefined) fresh.push({ entry, id });
+      if (!this.journal.has(entry.eventId)) fresh.push(entry);
     }
     if (fresh.length === 0) return { inserted: 0, duplicates: entries.length };
-    const groups: (typeof fresh)[] = [];
-    for (let i = 0; i < fresh.length; i += RECORDS_PER_CHUNK) groups.push(fresh.slice(i, i + RECORDS_PER_CHUNK));
-    const chunks = await Promise.all(groups.map((group) => compressChunkAsync(group.map((f) => f.entry.raw), this.dictionary)));
-    const inserted = this.insertSync(groups, chunks);
-    return { inserted, duplicates: entries.length - inserted };
+    const received = this.nextReceivedTime();
+    let seq = this.journal.lastSeq() + 1;
+    for (let at = 0; at < fresh.length; at += EVENTS_PER_CHUNK) {
+      const group = fresh.slice(at, at + EVENTS_PER_CHUNK).map((entry, i) => this.toChunkEvent(entry, i));
+      this.journal.train(group);
+      this.journal.insert(seq, received, group);
+      seq += group.length;
+    }
+    return { inserted: fresh.length, duplicates: entries.length - fresh.length };
   }
 
-  private insertSync(groups: { entry: JournalEntry; id: Buffer | string }[][], chunks: CompressedChunk[]): number {
-    const received = this.nextReceivedTime();
+  /** Runs `work` in an immediate transaction, keeping the in-memory caches true if it rolls back. */
+  private write<T>(work: () => T): T {
     try {
-      return this.db.transaction(() => {
-        let inserted = 0;
-        chunks.forEach(({ data, offsets }, c) => {
-          const chunk = Number(this.statements.insertChunk.run(data).lastInsertRowid);
-          offsets.forEach((at, i) => {
-            const { entry, id } = groups[c]![i]!;
-            if (this.insertEntry(entry, id, chunk, at, received)) inserted += 1;
-          });
-        });
-        return inserted;
-      })();
+      const result = this.db.transaction(work).immediate();
+      this.journal.committed();
+      return result;
     } catch (error) {
       this.strings.forget();
+      this.journal.rolledBack();
       throw error;
     }
   }
 
-  /** False when the event id is already stored (an overlapping append stored it first). */
-  private insertEntry(entry: JournalEntry, id: Buffer | string, chunk: number, at: { off: number; len: number }, received: number): boolean {
+  private toChunkEvent(entry: JournalEntry, seqDelta: number): ChunkEvent {
     const s = this.strings;
-    const part = s.intern(partKey(entry.accountId, entry.region, entry.category));
-    const result = this.statements.insertEvent.run(
-        id,
-        part,
-        entry.eventTime,
-        received,
-        s.intern(entry.eventName),
-        s.intern(entry.eventSource),
-        entry.username === undefined ? null : s.intern(entry.username),
-        entry.accessKeyId === undefined ? null : s.intern(entry.accessKeyId),
-        entry.readOnly === undefined ? null : entry.readOnly ? 1 : 0,
-        chunk,
-        at.off,
-        at.len,
-    );
-    if (result.changes === 0) return false;
-    const seq = Number(result.lastInsertRowid);
-    for (const resource of entry.resources) {
-      this.statements.insertResource.run(seq, s.intern(resource.type ?? ''), s.intern(resource.name), part, entry.eventTime);
-    }
-    return true;
+    const resources: number[] = [];
+    for (const r of entry.resources) resources.push(r.type === undefined ? 0 : s.intern(r.type), s.intern(r.name));
+    return {
+      seqDelta,
+      receivedDelta: 0,
+      eventId: entry.eventId,
+      time: entry.eventTime,
+      part: s.intern(partKey(entry.accountId, entry.region, entry.category)),
+      name: s.intern(entry.eventName),
+      source: s.intern(entry.eventSource),
+      user: entry.username === undefined ? 0 : s.intern(entry.username),
+      akid: entry.accessKeyId === undefined ? 0 : s.intern(entry.accessKeyId),
+      readOnly: entry.readOnly === undefined ? 2 : entry.readOnly ? 1 : 0,
+      resources,
+      raw: entry.raw,
+    };
   }
 
   private nextReceivedTime(): number {
@@ -156,199 +126,214 @@ export class SqliteEventStore implements EventStore {
   }
 
   private querySync(query: EventQuery): EventPage {
-    const parts = query.categories
-      .map((category) => this.strings.find(partKey(query.accountId, query.region, category)))
-      .filter((id): id is number => id !== undefined);
-    if (parts.length === 0) return { events: [] };
-    const plan = this.plan(query, parts);
-    if (plan === undefined) return { events: [] };
-    if (query.text === undefined) {
-      const rows = this.run(plan, query.limit + 1);
-      const page = this.toStoredEvents(rows.slice(0, query.limit));
-      const last = page.at(-1);
-      return rows.length > query.limit && last ? { events: page, next: cursorOf(last) } : { events: page };
+    const parts = new Set<number>();
+    for (const category of query.categories) {
+      const id = this.strings.find(partKey(query.accountId, query.region, category));
+      if (id !== undefined) parts.add(id);
     }
-    return this.scanText(query, parts);
-  }
-
-  readAfter(afterSeq: number, limit: number): Promise<StoredEvent[]> {
-    return Promise.resolve(this.toStoredEvents(this.statements.after.all(afterSeq, limit)));
-  }
-
-  lastSeq(): Promise<number> {
-    return Promise.resolve(this.statements.lastSeq.get() ?? 0);
-  }
-
-  /** Free text: read candidates in order and keep those whose record contains the text. */
-  private scanText(query: EventQuery, parts: number[]): EventPage {
-    const needle = (query.text ?? '').toLowerCase();
-    const events: StoredEvent[] = [];
-    let after = query.after;
-    let scanned = 0;
-    for (;;) {
-      const plan = this.plan({ ...query, after, text: undefined }, parts);
-      if (plan === undefined) return { events };
-      const rows = this.run(plan, TEXT_SCAN_ROUND);
-      for (const event of this.toStoredEvents(rows)) {
-        scanned += 1;
-        after = cursorOf(event);
-        if (event.raw.toLowerCase().includes(needle)) {
-          events.push(event);
-          if (events.length === query.limit) return { events, next: after };
-        }
-      }
-      if (rows.length < TEXT_SCAN_ROUND) return { events };
-      if (scanned >= TEXT_SCAN_LIMIT) return { events, next: after };
+    if (parts.size === 0) return { events: [] };
+    const filters = [...query.attributes].sort((a, b) => SELECTIVITY.indexOf(a.key) - SELECTIVITY.indexOf(b.key));
+    const eventId = filters.find((f) => f.key === 'EventId');
+    const conditions: Condition[] = [];
+    for (const filter of filters) {
+      if (filter.key === 'EventId') continue;
+      const condition = this.condition(filter);
+      if (!condition) return { events: [] };
+      conditions.push(condition);
     }
-  }
-
-  /** Builds the SELECT for a query (without its LIMIT value), driven by the most selective index. */
-  private plan(query: EventQuery, parts: number[]): { sql: string; params: unknown[] } | undefined {
-    const where: string[] = [`e.part IN (${parts.map(() => '?').join(',')})`];
-    const params: unknown[] = [...parts];
-    const fromParams: unknown[] = [];
-    let from = 'events e';
-    let order = 'e.time DESC, e.seq DESC';
-    for (const filter of query.attributes) {
-      const column = EVENT_COLUMN[filter.key];
-      if (column) {
-        const id = this.strings.find(filter.value);
-        if (id === undefined) return undefined;
-        where.push(`${column} = ?`);
-        params.push(id);
-      } else if (filter.key === 'EventId') {
-        where.push('e.event_id = ?');
-        params.push(encodeEventId(filter.value));
-      } else if (filter.key === 'ReadOnly') {
-        if (filter.value !== 'true' && filter.value !== 'false') return undefined;
-        where.push('e.ro = ?');
-        params.push(filter.value === 'true' ? 1 : 0);
-      } else {
-        const id = this.strings.find(filter.value);
-        if (id === undefined) return undefined;
-        const column = filter.key === 'ResourceName' ? 'rname' : 'rtype';
-        if (query.attributes.length === 1) {
-          // Alone, a resource filter drives from its own index; GROUP BY folds an event listed under two types.
-          from = `(SELECT r.time AS time, r.seq AS seq FROM resources r WHERE r.part IN (${parts.map(() => '?').join(',')}) AND r.${column} = ?${timeBounds('r', query, fromParams, [...parts, id])} GROUP BY r.time, r.seq ORDER BY r.time DESC, r.seq DESC LIMIT ?) d JOIN events e ON e.seq = d.seq`;
-          order = 'd.time DESC, d.seq DESC';
-          fromParams.push(LIMIT_PLACEHOLDER);
-        } else {
-          where.push(`EXISTS (SELECT 1 FROM resources r WHERE r.seq = e.seq AND r.${column} = ?)`);
-          params.push(id);
-        }
-      }
-    }
-    if (query.startTime !== undefined) {
-      where.push('e.time >= ?');
-      params.push(query.startTime);
-    }
-    if (query.endTime !== undefined) {
-      where.push('e.time <= ?');
-      params.push(query.endTime);
-    }
-    if (query.after) {
-      where.push('(e.time, e.seq) < (?, ?)');
-      params.push(query.after.eventTime, query.after.seq);
-    }
-    return { sql: `SELECT ${EVENT_COLUMNS} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?`, params: [...fromParams, ...params] };
-  }
-
-  private run(plan: { sql: string; params: unknown[] }, limit: number): EventRow[] {
-    const params = plan.params.map((p) => (p === LIMIT_PLACEHOLDER ? limit : p));
-    let statement = this.prepared.get(plan.sql);
-    if (!statement) {
-      if (this.prepared.size > 256) this.prepared.clear();
-      statement = this.db.prepare<unknown[], EventRow>(plan.sql);
-      this.prepared.set(plan.sql, statement);
-    }
-    return statement.all(...params, limit);
-  }
-
-  /** A chunk's decompressed bytes, through the LRU. */
-  private readChunk(id: number): Buffer {
-    return this.chunks.get(id, () => {
-      const data = this.statements.chunk.get(id);
-      if (data === undefined) throw new Error(`journal chunk ${id} is missing`);
-      return decompressChunk(data, this.dictionary);
+    const ids = filters.filter((f) => f.key === 'EventId').map((f) => f.value);
+    if (new Set(ids).size > 1) return { events: [] };
+    const needle = query.text?.toLowerCase();
+    const accept = (chunk: DecodedChunk, i: number, seq: number): boolean => {
+      const time = chunk.time[i]!;
+      if (!parts.has(chunk.part[i]!)) return false;
+      if (query.startTime !== undefined && time < query.startTime) return false;
+      if (query.endTime !== undefined && time > query.endTime) return false;
+      if (query.after && (time > query.after.eventTime || (time === query.after.eventTime && seq >= query.after.seq))) return false;
+      for (const c of conditions) if (!matches(chunk, i, c.attr, c.term)) return false;
+      if (eventId && chunk.eventIds[i] !== eventId.value) return false;
+      return needle === undefined || chunk.raw(i).toLowerCase().includes(needle);
+    };
+    const drive = eventId ? undefined : (conditions[0] ?? { attr: ATTR.All, term: 0 });
+    const next = drive ? mergeSources([...parts].map((part) => this.postingsSource(part, drive, query.startTime))) : this.eventIdSource(eventId!.value);
+    const upper = Math.min(query.endTime ?? Infinity, query.after?.eventTime ?? Infinity);
+    const opened = new Map<number, OpenChunk>();
+    const result = walkChunks({
+      next,
+      open: (id) => {
+        const chunk = this.journal.open(id);
+        opened.set(id, chunk);
+        return chunk;
+      },
+      accept,
+      limit: query.limit,
+      upper: upper === Infinity ? undefined : upper,
+      maxChunks: needle === undefined ? undefined : TEXT_SCAN_CHUNKS,
     });
+    const received = new Map<DecodedChunk, number>();
+    for (const chunk of opened.values()) received.set(chunk.decoded, chunk.received);
+    const page = result.hits.slice(0, query.limit).map((hit) => this.toStoredEvent(hit, received.get(hit.chunk) ?? 0));
+    if (result.hits.length > query.limit) {
+      const last = page[page.length - 1]!;
+      return { events: page, next: { eventTime: last.eventTime, seq: last.seq } };
+    }
+    if (result.boundary !== undefined) return { events: page, next: { eventTime: result.boundary, seq: Number.MAX_SAFE_INTEGER } };
+    return { events: page };
   }
 
-  /** Rows to events, with the resources of the whole page read in one statement. */
-  private toStoredEvents(rows: EventRow[]): StoredEvent[] {
-    const resources = this.resourcesOf(rows.map((r) => r.seq));
-    return rows.map((row) => this.toStoredEvent(row, resources.get(row.seq) ?? []));
+  private condition(filter: AttributeFilter): Condition | undefined {
+    const attr = ATTR_OF[filter.key as Exclude<AttributeFilter['key'], 'EventId'>];
+    if (attr === ATTR.ReadOnly) {
+      if (filter.value !== 'true' && filter.value !== 'false') return undefined;
+      return { attr, term: filter.value === 'true' ? 1 : 0 };
+    }
+    const term = this.strings.find(filter.value);
+    return term === undefined ? undefined : { attr, term };
   }
 
-  private toStoredEvent(row: EventRow, resources: { type?: string; name: string }[]): StoredEvent {
-    const s = this.strings;
-    const chunk = this.readChunk(row.chunk);
-    const raw = chunk.toString('utf8', row.off, row.off + row.len);
-    const [, accountId, region, category] = s.value(row.part).split('\u0000') as [string, string, string, EventCategory];
-    return {
-      seq: row.seq,
-      receivedAt: row.received,
-      eventId: decodeEventId(row.event_id),
-      accountId,
-      region,
-      category,
-      eventTime: row.time,
-      eventName: s.value(row.name),
-      eventSource: s.value(row.source),
-      readOnly: row.ro === null ? undefined : row.ro === 1,
-      username: row.user === null ? undefined : s.value(row.user),
-      accessKeyId: row.akid === null ? undefined : s.value(row.akid),
-      resources,
-      raw,
+  /** A key's postings, newest first, read from SQLite a page at a time as the walk asks for more. */
+  private postingsSource(part: number, condition: Condition, startTime: number | undefined): CandidateSource {
+    const lowest = startTime === undefined ? -Number.MAX_SAFE_INTEGER : Math.floor(startTime / 1000);
+    let buffered: Candidate[] = [];
+    let at = 0;
+    let pageSize = FIRST_POSTINGS_PAGE;
+    let exhausted = false;
+    let tmax = Number.MAX_SAFE_INTEGER;
+    let chunk = Number.MAX_SAFE_INTEGER;
+    return () => {
+      if (at === buffered.length) {
+        if (exhausted) return undefined;
+        buffered = this.statements.postings.all(part, condition.attr, condition.term, lowest, tmax, tmax, chunk, pageSize);
+        at = 0;
+        exhausted = buffered.length < pageSize;
+        pageSize = Math.min(pageSize * 2, MAX_POSTINGS_PAGE);
+        const last = buffered[buffered.length - 1];
+        if (!last) return undefined;
+        tmax = last.tmax;
+        chunk = last.chunk;
+      }
+      return buffered[at++];
     };
   }
 
-  private resourcesOf(seqs: number[]): Map<number, { type?: string; name: string }[]> {
-    const bySeq = new Map<number, { type: string; name: string }[]>();
-    if (seqs.length === 0) return bySeq;
-    const rows = this.db
-      .prepare<number[], { seq: number; rtype: number; rname: number }>(`SELECT seq, rtype, rname FROM resources WHERE seq IN (${seqs.map(() => '?').join(',')})`)
-      .all(...seqs);
-    for (const r of rows) {
-      const list = bySeq.get(r.seq) ?? [];
-      list.push({ type: this.strings.value(r.rtype), name: this.strings.value(r.rname) });
-      bySeq.set(r.seq, list);
-    }
-    const out = new Map<number, { type?: string; name: string }[]>();
-    for (const [seq, list] of bySeq) {
-      list.sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
-      out.set(seq, list.map(({ type, name }) => (type === '' ? { name } : { type, name })));
-    }
-    return out;
+  /** The single chunk that can hold an eventID (an EventId lookup). */
+  private eventIdSource(eventId: string): CandidateSource {
+    const found = this.journal.find(eventId);
+    let given = false;
+    return () => {
+      if (given || !found) return undefined;
+      given = true;
+      const time = found.chunk.decoded.time[found.index]!;
+      return { chunk: found.chunk.firstSeq, tmin: Math.floor(time / 1000), tmax: Math.ceil(time / 1000) };
+    };
   }
 
-  purgeReceivedBefore(cutoff: number, maxEvents: number): Promise<number> {
-    const rows = this.statements.oldest.all(maxEvents);
-    const chunks = new Set<number>();
-    let last: number | undefined;
-    for (const row of rows) {
-      if (row.received >= cutoff) break;
-      last = row.seq;
-      chunks.add(row.chunk);
+  private toStoredEvent(hit: Hit, chunkReceived: number): StoredEvent {
+    const { chunk, index: i } = hit;
+    const s = this.strings;
+    const [, accountId, region, category] = s.value(chunk.part[i]!).split('\u0000') as [string, string, string, EventCategory];
+    const resources: LookupResource[] = [];
+    for (let r = chunk.resourceStart[i]!; r < chunk.resourceStart[i + 1]!; r++) {
+      const type = chunk.resourceTerms[2 * r]!;
+      const name = s.value(chunk.resourceTerms[2 * r + 1]!);
+      resources.push(type === 0 ? { name } : { type: s.value(type), name });
     }
-    if (last === undefined) return Promise.resolve(0);
-    const upTo = last;
-    const purged = this.db.transaction(() => {
-      const deleted = this.statements.deleteEvents.run(upTo).changes;
-      this.statements.deleteResources.run(upTo);
-      // A chunk holds a contiguous run of seqs, so only the first remaining event's chunk can still be in use.
-      const stillUsed = this.statements.firstChunk.get();
-      for (const chunk of chunks) {
-        if (chunk === stillUsed) continue;
-        this.statements.deleteChunk.run(chunk);
-        this.chunks.delete(chunk);
+    const user = chunk.user[i]!;
+    const akid = chunk.akid[i]!;
+    const readOnly = chunk.readOnly[i]!;
+    return {
+      seq: hit.seq,
+      receivedAt: chunkReceived + chunk.receivedDelta[i]!,
+      eventId: chunk.eventIds[i]!,
+      accountId,
+      region,
+      category,
+      eventTime: hit.time,
+      eventName: s.value(chunk.name[i]!),
+      eventSource: s.value(chunk.source[i]!),
+      readOnly: readOnly === 2 ? undefined : readOnly === 1,
+      username: user === 0 ? undefined : s.value(user),
+      accessKeyId: akid === 0 ? undefined : s.value(akid),
+      resources,
+      raw: chunk.raw(i),
+    };
+  }
+
+  readAfter(afterSeq: number, limit: number): Promise<StoredEvent[]> {
+    const events: StoredEvent[] = [];
+    let from = this.statements.chunkAtOrBefore.get(afterSeq) ?? 0;
+    for (;;) {
+      const ids = this.statements.chunksFrom.all(from, 64);
+      for (const id of ids) {
+        const chunk = this.journal.load(id);
+        const { decoded } = chunk;
+        for (let i = 0; i < decoded.count; i++) {
+          const seq = chunk.firstSeq + decoded.seqDelta[i]!;
+          if (seq <= afterSeq) continue;
+          events.push(this.toStoredEvent({ chunk: decoded, index: i, time: decoded.time[i]!, seq }, chunk.received));
+          if (events.length === limit) return Promise.resolve(events);
+        }
       }
-      return deleted;
-    })();
-    return Promise.resolve(purged);
+      if (ids.length < 64) return Promise.resolve(events);
+      from = ids[ids.length - 1]! + 1;
+    }
+  }
+
+  lastSeq(): Promise<number> {
+    return Promise.resolve(this.journal.lastSeq());
+  }
+
+  /**
+   * Deletes the oldest events while they were received before `cutoff`, whole chunks at a time;
+   * a chunk that is only partly due is rewritten without its due events.
+   */
+  purgeReceivedBefore(cutoff: number, maxEvents: number): Promise<number> {
+    const rows = this.statements.oldestChunks.all(64);
+    if (rows.length === 0 || rows[0]!.received >= cutoff) return Promise.resolve(0);
+    return Promise.resolve(
+      this.write(() => {
+        this.journal.keepSeqFloor();
+        let purged = 0;
+        for (const row of rows) {
+          if (purged >= maxEvents) break;
+          if (row.received_max < cutoff && purged + row.count <= maxEvents) {
+            this.journal.remove(row.id);
+            purged += row.count;
+            continue;
+          }
+          purged += this.purgeWithin(row, cutoff, maxEvents - purged);
+          break;
+        }
+        return purged;
+      }),
+    );
+  }
+
+  /** Drops the leading events of one chunk that are due (at most `budget`), keeping the rest. */
+  private purgeWithin(row: ChunkRow, cutoff: number, budget: number): number {
+    const chunk = this.journal.load(row.id);
+    const { decoded, received } = chunk;
+    let due = 0;
+    while (due < decoded.count && due < budget && received + decoded.receivedDelta[due]! < cutoff) due += 1;
+    if (due === 0) return 0;
+    const keep: ChunkEvent[] = [];
+    for (let i = due; i < decoded.count; i++) keep.push(decoded.event(i));
+    this.journal.remove(row.id, chunk);
+    if (keep.length === 0) return due;
+    const firstSeq = row.id + keep[0]!.seqDelta;
+    const firstReceived = received + keep[0]!.receivedDelta;
+    const baseSeq = keep[0]!.seqDelta;
+    const baseReceived = keep[0]!.receivedDelta;
+    this.journal.insert(
+      firstSeq,
+      firstReceived,
+      keep.map((e) => ({ ...e, seqDelta: e.seqDelta - baseSeq, receivedDelta: e.receivedDelta - baseReceived })),
+    );
+    return due;
   }
 
   compact(): Promise<number> {
-    return Promise.resolve(this.compactor.compact());
+    return Promise.resolve(this.write(() => this.compactor.compactRound()));
   }
 
   count(): Promise<number> {
@@ -362,27 +347,4 @@ export class SqliteEventStore implements EventStore {
 
 function partKey(accountId: string, region: string, category: EventCategory): string {
   return `p\u0000${accountId}\u0000${region}\u0000${category}`;
-}
-
-function cursorOf(event: StoredEvent): EventCursor {
-  return { eventTime: event.eventTime, seq: event.seq };
-}
-
-/** Time and cursor bounds for the resource-driven subquery, so its ORDER BY ... LIMIT stays on the index. */
-function timeBounds(alias: string, query: EventQuery, params: unknown[], leading: unknown[]): string {
-  params.push(...leading);
-  let sql = '';
-  if (query.startTime !== undefined) {
-    sql += ` AND ${alias}.time >= ?`;
-    params.push(query.startTime);
-  }
-  if (query.endTime !== undefined) {
-    sql += ` AND ${alias}.time <= ?`;
-    params.push(query.endTime);
-  }
-  if (query.after) {
-    sql += ` AND (${alias}.time, ${alias}.seq) < (?, ?)`;
-    params.push(query.after.eventTime, query.after.seq);
-  }
-  return sql;
 }

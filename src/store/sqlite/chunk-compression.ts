@@ -1,0 +1,70 @@
+import { createRequire } from 'node:module';
+import type * as Zstd from 'zstd-napi/binding.js';
+
+// The native binding directly: its prepared-dictionary API (CDict/DDict) is what makes small chunks cheap.
+const zstd = createRequire(import.meta.url)('zstd-napi/binding.js') as typeof Zstd;
+
+/** zstd level 3: about 250 MB/s per core here, within a few percent of level 9's ratio with a dictionary. */
+const LEVEL = 3;
+
+interface LoadedDictionary {
+  compress: Zstd.CDict;
+  decompress: Zstd.DDict;
+}
+
+/**
+ * Compresses chunks with zstd and one of the store's dictionaries (raw content: sampled records of the
+ * store itself). A chunk starts with its dictionary id (2 bytes, little-endian), so dictionaries can
+ * be added later without rewriting older chunks.
+ */
+export class ChunkCompression {
+  private readonly dictionaries = new Map<number, LoadedDictionary>();
+  private readonly cctx = new zstd.CCtx();
+  private readonly dctx = new zstd.DCtx();
+  private scratch = Buffer.allocUnsafe(256 * 1024);
+
+  /** The dictionary new chunks use: the newest one added. */
+  current = 0;
+
+  /** `find` fetches a dictionary this process has not loaded (another process may have added it). */
+  constructor(private readonly find: (id: number) => Buffer | undefined) {}
+
+  add(id: number, data: Buffer): void {
+    if (id <= 0 || id > 0xffff) throw new Error(`dictionary id ${id} out of range`);
+    this.dictionaries.set(id, { compress: new zstd.CDict(data, LEVEL), decompress: new zstd.DDict(data) });
+    this.current = Math.max(this.current, id);
+  }
+
+  /** Forgets a dictionary added by a transaction that was rolled back. */
+  drop(id: number): void {
+    this.dictionaries.delete(id);
+    this.current = Math.max(0, ...this.dictionaries.keys());
+  }
+
+  compress(plain: Buffer): Buffer {
+    const dictionary = this.dictionaries.get(this.current);
+    if (!dictionary) throw new Error('no chunk dictionary loaded');
+    const bound = zstd.compressBound(plain.length) + 2;
+    if (this.scratch.length < bound) this.scratch = Buffer.allocUnsafe(bound * 2);
+    this.scratch.writeUInt16LE(this.current, 0);
+    const written = this.cctx.compressUsingCDict(this.scratch.subarray(2), plain, dictionary.compress);
+    return Buffer.from(this.scratch.subarray(0, written + 2));
+  }
+
+  decompress(data: Buffer): Buffer {
+    const id = data.readUInt16LE(0);
+    if (!this.dictionaries.has(id)) {
+      const found = this.find(id);
+      if (found) this.dictionaries.set(id, { compress: new zstd.CDict(found, LEVEL), decompress: new zstd.DDict(found) });
+    }
+    const dictionary = this.dictionaries.get(id);
+    if (!dictionary) throw new Error(`journal chunk needs dictionary ${id}, which the store does not have`);
+    const frame = data.subarray(2);
+    const size = zstd.getFrameContentSize(frame);
+    if (size === null) throw new Error('journal chunk has no content size');
+    const out = Buffer.allocUnsafe(size);
+    const written = this.dctx.decompressUsingDDict(out, frame, dictionary.decompress);
+    if (written !== size) throw new Error('journal chunk is damaged');
+    return out;
+  }
+}

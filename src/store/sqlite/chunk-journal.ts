@@ -1,0 +1,171 @@
+import type Database from 'better-sqlite3';
+import type { OpenChunk } from './chunk-cache.js';
+import { ChunkCache } from './chunk-cache.js';
+import { ChunkCompression } from './chunk-compression.js';
+import type { ChunkEvent } from './chunk-format.js';
+import { DecodedChunk, encodeChunk } from './chunk-format.js';
+import { DictionarySampler } from './dictionary-sampler.js';
+import { eventIdHash } from './event-id.js';
+import { postingsOf } from './postings.js';
+
+/** Events per chunk: 64 compress to about 215 B each with a store dictionary, and one still decodes in about 0.1 ms. */
+export const EVENTS_PER_CHUNK = 64;
+/** Decoded chunks kept in memory. */
+const CACHE_BYTES = 192 * 1024 * 1024;
+const SEQ_FLOOR = 'seq-floor';
+
+export interface ChunkRow {
+  id: number;
+  last_seq: number;
+  count: number;
+  received: number;
+  received_max: number;
+}
+
+/**
+ * The journal's chunks and everything derived from them (postings, the eventID index), kept in step:
+ * every write goes through `insert` and `remove`, inside the caller's transaction.
+ */
+export class ChunkJournal {
+  private readonly compression: ChunkCompression;
+  private readonly cache = new ChunkCache(CACHE_BYTES);
+  private sampler: DictionarySampler | undefined;
+  /** A dictionary added by the transaction in progress (undone if it rolls back). */
+  private pendingDictionary: number | undefined;
+  private readonly statements;
+
+  constructor(private readonly db: Database.Database, seedDictionary: Buffer) {
+    this.statements = {
+      dictionaries: db.prepare<[], { id: number; data: Buffer }>('SELECT id, data FROM dictionaries ORDER BY id'),
+      insertDictionary: db.prepare<[number, Buffer]>('INSERT OR IGNORE INTO dictionaries (id, data) VALUES (?, ?)'),
+      insertChunk: db.prepare<[number, number, number, number, number]>('INSERT INTO chunks (id, last_seq, count, received, received_max) VALUES (?, ?, ?, ?, ?)'),
+      insertData: db.prepare<[number, Buffer]>('INSERT INTO chunk_data (id, data) VALUES (?, ?)'),
+      insertPosting: db.prepare<[number, number, number, number, number, number]>('INSERT INTO postings (part, attr, term, tmax, chunk, tmin) VALUES (?, ?, ?, ?, ?, ?)'),
+      insertId: db.prepare<[number, number]>('INSERT OR IGNORE INTO event_ids (hash, chunk) VALUES (?, ?)'),
+      deleteChunk: db.prepare<[number]>('DELETE FROM chunks WHERE id = ?'),
+      deleteData: db.prepare<[number]>('DELETE FROM chunk_data WHERE id = ?'),
+      deletePosting: db.prepare<[number, number, number, number, number]>('DELETE FROM postings WHERE part = ? AND attr = ? AND term = ? AND tmax = ? AND chunk = ?'),
+      deleteId: db.prepare<[number, number]>('DELETE FROM event_ids WHERE hash = ? AND chunk = ?'),
+      row: db.prepare<[number], ChunkRow>('SELECT id, last_seq, count, received, received_max FROM chunks WHERE id = ?'),
+      data: db.prepare<[number], Buffer>('SELECT data FROM chunk_data WHERE id = ?').pluck(),
+      lastSeq: db.prepare<[], number | null>('SELECT last_seq FROM chunks ORDER BY id DESC LIMIT 1').pluck(),
+      seqFloor: db.prepare<[], string>(`SELECT value FROM settings WHERE name = '${SEQ_FLOOR}'`).pluck(),
+      saveSeqFloor: db.prepare<[string]>(`INSERT OR REPLACE INTO settings (name, value) VALUES ('${SEQ_FLOOR}', ?)`),
+      chunksById: db.prepare<[number], number>('SELECT chunk FROM event_ids WHERE hash = ?').pluck(),
+      dictionary: db.prepare<[number], Buffer>('SELECT data FROM dictionaries WHERE id = ?').pluck(),
+      newestDictionary: db.prepare<[], { id: number; data: Buffer }>('SELECT id, data FROM dictionaries WHERE id > 1 ORDER BY id DESC LIMIT 1'),
+    };
+    this.compression = new ChunkCompression((id) => this.statements.dictionary.get(id));
+    if (this.statements.dictionary.get(1) === undefined) this.statements.insertDictionary.run(1, seedDictionary);
+    let trained = false;
+    for (const { id, data } of this.statements.dictionaries.all()) {
+      this.compression.add(id, data);
+      trained ||= id > 1;
+    }
+    this.sampler = trained ? undefined : new DictionarySampler();
+  }
+
+  /** The highest seq ever given out (0 for a new store); survives the purge of every chunk. */
+  lastSeq(): number {
+    return Math.max(this.statements.lastSeq.get() ?? 0, Number(this.statements.seqFloor.get() ?? 0));
+  }
+
+  /** Remembers the seq counter before chunks are deleted, so seqs are never given out twice. */
+  keepSeqFloor(): void {
+    this.statements.saveSeqFloor.run(String(this.lastSeq()));
+  }
+
+  /** Writes one chunk whose first event gets seq `firstSeq`. Call inside a transaction. */
+  insert(firstSeq: number, received: number, events: readonly ChunkEvent[]): void {
+    const plain = encodeChunk(events);
+    const decoded = new DecodedChunk(plain);
+    let receivedMax = received;
+    for (const e of events) receivedMax = Math.max(receivedMax, received + e.receivedDelta);
+    const lastSeq = firstSeq + events[events.length - 1]!.seqDelta;
+    this.statements.insertChunk.run(firstSeq, lastSeq, events.length, received, receivedMax);
+    this.statements.insertData.run(firstSeq, this.compression.compress(plain));
+    for (const p of postingsOf(decoded)) this.statements.insertPosting.run(p.part, p.attr, p.term, p.tmax, firstSeq, p.tmin);
+    for (const id of decoded.eventIds) this.statements.insertId.run(eventIdHash(id), firstSeq);
+    this.cache.delete(firstSeq);
+  }
+
+  /** Deletes a chunk with its postings and id entries. Call inside a transaction. */
+  remove(id: number, known?: OpenChunk): void {
+    const { decoded } = known ?? this.open(id);
+    for (const p of postingsOf(decoded)) this.statements.deletePosting.run(p.part, p.attr, p.term, p.tmax, id);
+    for (const eventId of decoded.eventIds) this.statements.deleteId.run(eventIdHash(eventId), id);
+    this.statements.deleteChunk.run(id);
+    this.statements.deleteData.run(id);
+    this.cache.delete(id);
+  }
+
+  row(id: number): ChunkRow | undefined {
+    return this.statements.row.get(id);
+  }
+
+  /** A chunk, decoded, through the cache. */
+  open(id: number): OpenChunk {
+    return this.cache.get(id, () => this.load(id));
+  }
+
+  /** A chunk, decoded, bypassing the cache (sequential readers that would only flush it). */
+  load(id: number): OpenChunk {
+    const row = this.statements.row.get(id);
+    const data = this.statements.data.get(id);
+    if (!row || data === undefined) throw new Error(`journal chunk ${id} is missing`);
+    return { decoded: new DecodedChunk(this.compression.decompress(data)), firstSeq: row.id, received: row.received };
+  }
+
+  /** Whether `eventId` is stored (hash hits are confirmed against the chunk's own ids). */
+  has(eventId: string): boolean {
+    for (const chunk of this.statements.chunksById.all(eventIdHash(eventId))) {
+      if (this.open(chunk).decoded.eventIds.includes(eventId)) return true;
+    }
+    return false;
+  }
+
+  /** The chunk and position holding `eventId`. */
+  find(eventId: string): { chunk: OpenChunk; index: number } | undefined {
+    for (const id of this.statements.chunksById.all(eventIdHash(eventId))) {
+      const chunk = this.open(id);
+      const index = chunk.decoded.eventIds.indexOf(eventId);
+      if (index >= 0) return { chunk, index };
+    }
+    return undefined;
+  }
+
+  /** Call after the transaction that wrote chunks commits. */
+  committed(): void {
+    if (this.pendingDictionary !== undefined) this.sampler = undefined;
+    this.pendingDictionary = undefined;
+  }
+
+  /** Call after it rolls back: forgets what it added, so nothing refers to rows that do not exist. */
+  rolledBack(): void {
+    if (this.pendingDictionary !== undefined) {
+      this.compression.drop(this.pendingDictionary);
+      this.sampler = new DictionarySampler();
+    }
+    this.pendingDictionary = undefined;
+  }
+
+  /**
+   * Offers newly received events for the store's own dictionary, built from its first records, once. Another process writing to the
+   * same store (an import beside the server) may have built one first: then that one is used.
+   */
+  train(events: readonly ChunkEvent[]): void {
+    if (!this.sampler || this.sampler.done) return;
+    for (const e of events) {
+      const dictionary = this.sampler.offer(e.raw);
+      if (!dictionary) continue;
+      const existing = this.statements.newestDictionary.get();
+      if (existing) {
+        this.compression.add(existing.id, existing.data);
+      } else {
+        this.statements.insertDictionary.run(2, dictionary);
+        this.compression.add(2, dictionary);
+        this.pendingDictionary = 2;
+      }
+    }
+  }
+}
