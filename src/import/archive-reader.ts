@@ -16,7 +16,7 @@ import { MalformedJsonError, RecordSplitter } from './record-splitter.js';
 import type { SplitItem } from './record-splitter.js';
 import { ZipError, openZipMember, readZipDirectory, unsupportedMember } from './zip.js';
 
-export const DEFAULT_BATCH_SIZE = 1000;
+export const DEFAULT_BATCH_SIZE = 4096;
 const READ_CHUNK = 1 << 20;
 const GUNZIP_AHEAD = 4 << 20;
 /** Distinct skip reasons kept per file. */

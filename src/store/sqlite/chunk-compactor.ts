@@ -19,6 +19,8 @@ export class ChunkCompactor {
     db: Database.Database,
     private readonly journal: ChunkJournal,
     private readonly target: number,
+    /** Widest eventTime span (ms) a merged chunk may have. */
+    private readonly maxSpan: number,
   ) {
     this.statements = {
       progress: db.prepare<[string], string>('SELECT value FROM settings WHERE name = ?').pluck(),
@@ -46,7 +48,7 @@ export class ChunkCompactor {
         doneThrough = row.id;
         continue;
       }
-      if (runEvents + row.count > this.target) {
+      if (runEvents + row.count > this.target || !this.fitsSpan(run, row)) {
         flush();
         doneThrough = row.id - 1;
       }
@@ -63,6 +65,38 @@ export class ChunkCompactor {
     return moved;
   }
 
+  private readonly spans = new Map<number, { lo: number; hi: number }>();
+
+  /** Whether adding `row` to `run` keeps the merged chunk within the span limit. */
+  private fitsSpan(run: readonly ChunkRow[], row: ChunkRow): boolean {
+    if (run.length === 0) return true;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const r of [...run, row]) {
+      const span = this.spanOf(r.id);
+      lo = Math.min(lo, span.lo);
+      hi = Math.max(hi, span.hi);
+    }
+    return hi - lo <= this.maxSpan;
+  }
+
+  private spanOf(id: number): { lo: number; hi: number } {
+    let span = this.spans.get(id);
+    if (!span) {
+      const { decoded } = this.journal.open(id);
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const t of decoded.time) {
+        lo = Math.min(lo, t);
+        hi = Math.max(hi, t);
+      }
+      span = { lo, hi };
+      if (this.spans.size > 65_536) this.spans.clear();
+      this.spans.set(id, span);
+    }
+    return span;
+  }
+
   private merge(run: readonly ChunkRow[]): number {
     const first = run[0]!;
     const events: ChunkEvent[] = [];
@@ -74,6 +108,7 @@ export class ChunkCompactor {
         events.push({ ...e, seqDelta: row.id + e.seqDelta - first.id, receivedDelta: received + e.receivedDelta - first.received });
       }
       this.journal.remove(row.id, chunk);
+      this.spans.delete(row.id);
     }
     this.journal.insert(first.id, first.received, events);
     return events.length;

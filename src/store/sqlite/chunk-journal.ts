@@ -10,6 +10,12 @@ import { postingsOf } from './postings.js';
 
 /** Events per chunk: 64 compress to about 215 B each with a store dictionary, and one still decodes in about 0.1 ms. */
 export const EVENTS_PER_CHUNK = 64;
+/**
+ * The widest span of eventTimes one chunk may hold, in seconds. A lookup bounded above (EndTime, or
+ * the cursor of a later page) seeks the postings to that bound plus this span instead of reading
+ * every newer chunk.
+ */
+export const MAX_CHUNK_SPAN_S = 86_400;
 /** Decoded chunks kept in memory. */
 const CACHE_BYTES = 192 * 1024 * 1024;
 const SEQ_FLOOR = 'seq-floor';

@@ -6,6 +6,7 @@ import { SCHEMA, SCHEMA_VERSION } from './schema.js';
 import { SEED_DICTIONARY_BASE64 } from './seed-dictionary.generated.js';
 import { SqliteCredentialStore, SqliteSettingsStore } from './sqlite-credential-store.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
+import { WalSync } from './wal-sync.js';
 
 export interface SqliteStoreOptions {
   /** Directory holding `cairn.db`; created (0700) when missing. */
@@ -37,11 +38,13 @@ export function openSqliteStore(options: SqliteStoreOptions): CairnStore {
   }
   db.exec(SCHEMA);
   if (version !== SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  const walSync = new WalSync(`${file}-wal`);
   return {
-    events: new SqliteEventStore(db, Buffer.from(SEED_DICTIONARY_BASE64, 'base64')),
+    events: new SqliteEventStore(db, Buffer.from(SEED_DICTIONARY_BASE64, 'base64'), walSync),
     credentials: new SqliteCredentialStore(db),
     settings: new SqliteSettingsStore(db),
     close: () => {
+      walSync.close();
       db.close();
       return Promise.resolve();
     },

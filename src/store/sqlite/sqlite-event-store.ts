@@ -5,12 +5,13 @@ import type { OpenChunk } from './chunk-cache.js';
 import { ChunkCompactor } from './chunk-compactor.js';
 import type { ChunkEvent, DecodedChunk } from './chunk-format.js';
 import type { ChunkRow } from './chunk-journal.js';
-import { ChunkJournal, EVENTS_PER_CHUNK } from './chunk-journal.js';
+import { ChunkJournal, EVENTS_PER_CHUNK, MAX_CHUNK_SPAN_S } from './chunk-journal.js';
 import type { Candidate, CandidateSource, Hit } from './chunk-walk.js';
 import { mergeSources, walkChunks } from './chunk-walk.js';
 import type { AttrCode } from './postings.js';
 import { ATTR, ATTR_OF, matches } from './postings.js';
 import { StringTable } from './string-table.js';
+import type { WalSync } from './wal-sync.js';
 
 /** Chunks a free-text search opens per page before handing back a cursor. */
 const TEXT_SCAN_CHUNKS = 400;
@@ -39,10 +40,11 @@ export class SqliteEventStore implements EventStore {
   constructor(
     private readonly db: Database.Database,
     seedDictionary: Buffer,
+    private readonly walSync: WalSync,
   ) {
     this.strings = new StringTable(db);
     this.journal = new ChunkJournal(db, seedDictionary);
-    this.compactor = new ChunkCompactor(db, this.journal, EVENTS_PER_CHUNK);
+    this.compactor = new ChunkCompactor(db, this.journal, EVENTS_PER_CHUNK, MAX_CHUNK_SPAN_S * 1000);
     this.statements = {
       postings: db.prepare<[number, number, number, number, number, number, number, number], Candidate>(
         'SELECT chunk, tmin, tmax FROM postings WHERE part = ? AND attr = ? AND term = ? AND tmax >= ? AND (tmax < ? OR (tmax = ? AND chunk < ?)) ORDER BY tmax DESC, chunk DESC LIMIT ?',
@@ -57,9 +59,11 @@ export class SqliteEventStore implements EventStore {
     };
   }
 
-  /** One transaction: skip stored eventIDs, intern terms, write chunks of EVENTS_PER_CHUNK; durable on return. */
-  append(entries: readonly JournalEntry[]): Promise<AppendResult> {
-    return Promise.resolve(this.write(() => this.appendSync(entries)));
+  /** One transaction: skip stored eventIDs, intern terms, write chunks; resolves once it is on disk. */
+  async append(entries: readonly JournalEntry[]): Promise<AppendResult> {
+    const result = this.write(() => this.appendSync(entries));
+    if (result.inserted > 0) await this.walSync.sync();
+    return result;
   }
 
   private appendSync(entries: readonly JournalEntry[]): AppendResult {
@@ -73,17 +77,22 @@ export class SqliteEventStore implements EventStore {
     if (fresh.length === 0) return { inserted: 0, duplicates: entries.length };
     const received = this.nextReceivedTime();
     let seq = this.journal.lastSeq() + 1;
-    for (let at = 0; at < fresh.length; at += EVENTS_PER_CHUNK) {
-      const group = fresh.slice(at, at + EVENTS_PER_CHUNK).map((entry, i) => this.toChunkEvent(entry, i));
-      this.journal.train(group);
-      this.journal.insert(seq, received, group);
-      seq += group.length;
+    for (const group of chunkGroups(fresh)) {
+      const events = group.map((entry, i) => this.toChunkEvent(entry, i));
+      this.journal.train(events);
+      this.journal.insert(seq, received, events);
+      seq += events.length;
     }
     return { inserted: fresh.length, duplicates: entries.length - fresh.length };
   }
 
-  /** Runs `work` in an immediate transaction, keeping the in-memory caches true if it rolls back. */
+  /**
+   * Runs `work` in an immediate transaction, keeping the in-memory caches true if it rolls back.
+   * The commit does not fsync (synchronous=NORMAL just for it): callers that acknowledge wait for
+   * WalSync, off the event loop. Every other write on the connection keeps synchronous=FULL.
+   */
   private write<T>(work: () => T): T {
+    this.db.pragma('synchronous = NORMAL');
     try {
       const result = this.db.transaction(work).immediate();
       this.journal.committed();
@@ -92,6 +101,8 @@ export class SqliteEventStore implements EventStore {
       this.strings.forget();
       this.journal.rolledBack();
       throw error;
+    } finally {
+      this.db.pragma('synchronous = FULL');
     }
   }
 
@@ -155,8 +166,10 @@ export class SqliteEventStore implements EventStore {
       return needle === undefined || chunk.raw(i).toLowerCase().includes(needle);
     };
     const drive = eventId ? undefined : (conditions[0] ?? { attr: ATTR.All, term: 0 });
-    const next = drive ? mergeSources([...parts].map((part) => this.postingsSource(part, drive, query.startTime))) : this.eventIdSource(eventId!.value);
     const upper = Math.min(query.endTime ?? Infinity, query.after?.eventTime ?? Infinity);
+    const next = drive
+      ? mergeSources([...parts].map((part) => this.postingsSource(part, drive, query.startTime, upper)))
+      : this.eventIdSource(eventId!.value);
     const opened = new Map<number, OpenChunk>();
     const result = walkChunks({
       next,
@@ -192,13 +205,14 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** A key's postings, newest first, read from SQLite a page at a time as the walk asks for more. */
-  private postingsSource(part: number, condition: Condition, startTime: number | undefined): CandidateSource {
+  private postingsSource(part: number, condition: Condition, startTime: number | undefined, upper: number): CandidateSource {
     const lowest = startTime === undefined ? -Number.MAX_SAFE_INTEGER : Math.floor(startTime / 1000);
     let buffered: Candidate[] = [];
     let at = 0;
     let pageSize = FIRST_POSTINGS_PAGE;
     let exhausted = false;
-    let tmax = Number.MAX_SAFE_INTEGER;
+    // A chunk holding an event at or below `upper` has its tmax within one chunk span above it.
+    let tmax = upper === Infinity ? Number.MAX_SAFE_INTEGER : Math.ceil(upper / 1000) + MAX_CHUNK_SPAN_S + 1;
     let chunk = Number.MAX_SAFE_INTEGER;
     return () => {
       if (at === buffered.length) {
@@ -343,6 +357,35 @@ export class SqliteEventStore implements EventStore {
   storedBytes(): Promise<number> {
     return Promise.resolve((this.statements.pageCount.get() ?? 0) * (this.statements.pageSize.get() ?? 0));
   }
+}
+
+/**
+ * Splits one append into chunks. Events of one append are committed together, so their order among
+ * themselves is free: sorted by partition and time, chunks stay narrow in time and few partitions
+ * share one, which keeps postings few and lookups short. No chunk spans more than MAX_CHUNK_SPAN_S.
+ */
+function chunkGroups(entries: readonly JournalEntry[]): JournalEntry[][] {
+  const sorted = entries
+    .map((entry) => ({ entry, part: partKey(entry.accountId, entry.region, entry.category) }))
+    .sort((a, b) => (a.part < b.part ? -1 : a.part > b.part ? 1 : a.entry.eventTime - b.entry.eventTime));
+  const groups: JournalEntry[][] = [];
+  let group: JournalEntry[] = [];
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const { entry } of sorted) {
+    const t = entry.eventTime;
+    if (group.length === EVENTS_PER_CHUNK || Math.max(hi, t) - Math.min(lo, t) > MAX_CHUNK_SPAN_S * 1000) {
+      groups.push(group);
+      group = [];
+      lo = Infinity;
+      hi = -Infinity;
+    }
+    group.push(entry);
+    lo = Math.min(lo, t);
+    hi = Math.max(hi, t);
+  }
+  if (group.length > 0) groups.push(group);
+  return groups;
 }
 
 function partKey(accountId: string, region: string, category: EventCategory): string {

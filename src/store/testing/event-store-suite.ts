@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { JournalEntry } from '../../records/index.js';
 import { toJournalEntry } from '../../records/index.js';
-import type { CairnStore, EventQuery } from '../types.js';
+import type { AttributeFilter, CairnStore, EventQuery } from '../types.js';
 
 export interface StoreFactory {
   /** A new empty store, and a way to reopen the same data (as after a restart). */
@@ -169,11 +169,15 @@ export function eventStoreSuite(name: string, factory: StoreFactory): void {
       await store.events.append(first);
       await store.events.append(second);
       await store.events.append([first[0]!]);
-      const order = [...first, ...second].map((e) => e.eventId);
       const read = await store.events.readAfter(0, 10);
-      assert.deepEqual(read.map((e) => e.eventId), order);
-      assert.deepEqual(read.map((e) => e.raw), [...first, ...second].map((e) => e.raw));
+      // Events of one append are committed together, in an order of the store's choosing; appends stay in order.
+      const ids = (batch: JournalEntry[]): string[] => batch.map((e) => e.eventId).sort();
+      assert.deepEqual(read.slice(0, 2).map((e) => e.eventId).sort(), ids(first));
+      assert.deepEqual(read.slice(2, 4).map((e) => e.eventId).sort(), ids(second));
+      const byId = new Map([...first, ...second].map((e) => [e.eventId, e.raw]));
+      assert.ok(read.every((e) => byId.get(e.eventId) === e.raw));
       assert.ok(read.every((e, i) => i === 0 || e.seq > read[i - 1]!.seq));
+      const order = read.map((e) => e.eventId);
       assert.deepEqual((await store.events.readAfter(read[1]!.seq, 2)).map((e) => e.eventId), order.slice(2, 4));
       assert.deepEqual(await store.events.readAfter(read[3]!.seq, 10), []);
       assert.equal(await store.events.lastSeq(), read[3]!.seq);
@@ -181,6 +185,108 @@ export function eventStoreSuite(name: string, factory: StoreFactory): void {
       const again = await reopen();
       assert.deepEqual((await again.events.readAfter(read[0]!.seq, 10)).map((e) => e.eventId), order.slice(1));
       await again.close();
+    });
+
+    void it('answers random lookups exactly as a brute-force oracle does, before and after compaction and purge', async () => {
+      const { store } = await factory.create();
+      let x = 7;
+      const rand = (n: number): number => {
+        x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+        return (x >>> 8) % n;
+      };
+      const pick = <T>(list: readonly T[]): T => list[rand(list.length)]!;
+      const names = ['DescribeInstances', 'RunInstances', 'GetObject', 'AssumeRole', 'ListBuckets'];
+      const users = ['alice', 'bob', 'carol', 'dave', 'erin'];
+      const resources = Array.from({ length: 30 }, (_, i) => ({ ARN: `arn:aws:s3:::bucket-${i}`, type: pick(['AWS::S3::Bucket', 'AWS::EC2::Instance', 'AWS::IAM::Role']) }));
+      const base = Date.UTC(2025, 5, 1);
+      // Distinct times (ms) so the oracle's order never depends on the order within one append.
+      const times = new Set<number>();
+      while (times.size < 2500) times.add(base + rand(10 * 86_400_000));
+      const entries = [...times].map((t, i) => {
+        const user = pick(users);
+        return entry({
+          eventID: i % 7 === 0 ? `custom-id-${i}` : randomUUID(),
+          eventTime: new Date(t).toISOString(),
+          eventName: pick(names),
+          eventSource: pick(['ec2.amazonaws.com', 's3.amazonaws.com', 'sts.amazonaws.com']),
+          recipientAccountId: pick(['111122223333', '111122223333', '444455556666']),
+          awsRegion: pick(['eu-west-1', 'eu-west-1', 'us-east-1']),
+          eventCategory: pick(['Management', 'Management', 'Management', 'Data']),
+          readOnly: pick([true, false, undefined]),
+          userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::111122223333:user/${user}`, accountId: '111122223333', userName: user, accessKeyId: `AKIA${rand(12)}` },
+          resources: Array.from({ length: rand(3) }, () => pick(resources)),
+          requestParameters: null,
+        });
+      });
+      for (let at = 0; at < entries.length; ) {
+        const size = rand(3) === 0 ? 1 : 1 + rand(400);
+        const batch = entries.slice(at, at + size);
+        if (at > 0 && rand(4) === 0) batch.push(entries[rand(at)]!);
+        await store.events.append(batch);
+        at += size;
+      }
+      assert.equal(await store.events.count(), entries.length);
+      const oracle = (q: Partial<EventQuery>): string[] => {
+        const query = { ...BASE, ...q };
+        return entries
+          .filter((e) => e.accountId === query.accountId && e.region === query.region && query.categories.includes(e.category))
+          .filter((e) => (query.startTime === undefined || e.eventTime >= query.startTime) && (query.endTime === undefined || e.eventTime <= query.endTime))
+          .filter((e) =>
+            query.attributes.every(({ key, value }) => {
+              switch (key) {
+                case 'EventId': return e.eventId === value;
+                case 'EventName': return e.eventName === value;
+                case 'EventSource': return e.eventSource === value;
+                case 'Username': return e.username === value;
+                case 'AccessKeyId': return e.accessKeyId === value;
+                case 'ReadOnly': return String(e.readOnly) === value;
+                case 'ResourceName': return e.resources.some((r) => r.name === value);
+                case 'ResourceType': return e.resources.some((r) => r.type === value);
+              }
+            }),
+          )
+          .filter((e) => query.text === undefined || e.raw.toLowerCase().includes(query.text.toLowerCase()))
+          .sort((a, b) => b.eventTime - a.eventTime)
+          .map((e) => e.eventId);
+      };
+      const randomQuery = (): Partial<EventQuery> => {
+        const q: Partial<EventQuery> = { limit: 1 + rand(50), accountId: pick(['111122223333', '444455556666']), region: pick(['eu-west-1', 'us-east-1']) };
+        if (rand(5) === 0) q.categories = ['Management', 'Data'];
+        const e = pick(entries);
+        const options: AttributeFilter[] = [
+          { key: 'EventId', value: e.eventId },
+          { key: 'EventName', value: e.eventName },
+          { key: 'EventSource', value: e.eventSource },
+          { key: 'Username', value: e.username ?? 'nobody' },
+          { key: 'AccessKeyId', value: e.accessKeyId ?? 'none' },
+          { key: 'ReadOnly', value: pick(['true', 'false']) },
+          { key: 'ResourceName', value: pick(resources).ARN },
+          { key: 'ResourceType', value: pick(resources).type },
+        ];
+        const filters = rand(4);
+        q.attributes = filters === 0 ? [] : Array.from({ length: filters === 3 ? 2 : 1 }, () => pick(options));
+        if (rand(2) === 0) q.startTime = base + rand(10 * 86_400_000);
+        if (rand(2) === 0) q.endTime = (q.startTime ?? base) + rand(5 * 86_400_000);
+        if (rand(6) === 0) q.text = pick(['bucket-1', 'ALICE', 'runinstances']);
+        return q;
+      };
+      const check = async (label: string, rounds: number): Promise<void> => {
+        for (let i = 0; i < rounds; i++) {
+          const q = randomQuery();
+          assert.deepEqual(await all(store, q), oracle(q), `${label}: ${JSON.stringify(q)}`);
+        }
+      };
+      await check('as appended', 120);
+      for (let n = await store.events.compact(); n > 0; n = await store.events.compact());
+      await check('after compaction', 60);
+      const inOrder = (await store.events.readAfter(0, 1_000_000)).map((e) => e.eventId);
+      assert.equal(inOrder.length, entries.length);
+      assert.equal(await store.events.purgeReceivedBefore(Date.now() + 1, 777), 777);
+      const purged = new Set(inOrder.slice(0, 777));
+      entries.splice(0, entries.length, ...entries.filter((e) => !purged.has(e.eventId)));
+      assert.deepEqual((await store.events.readAfter(0, 1_000_000)).map((e) => e.eventId), inOrder.slice(777));
+      await check('after purge', 60);
+      await store.close();
     });
 
     void it('stores credentials and settings', async () => {
