@@ -30,11 +30,15 @@ const ID_TEXT = 0;
 const ID_UUID = 1;
 
 export function encodeChunk(events: readonly ChunkEvent[]): Buffer {
-  const meta = new ByteWriter(64 + events.length * 48);
+  // Records first into their own buffer: writing them yields their byte lengths for the metadata.
+  const records = new ByteWriter(events.length * 2048);
+  const lengths: number[] = [];
+  for (const e of events) lengths.push(records.utf8(e.raw));
+  const meta = new ByteWriter(64 + events.length * 48 + records.length);
   meta.uint(FORMAT);
   meta.uint(events.length);
   let previousTime = 0;
-  for (const e of events) {
+  events.forEach((e, i) => {
     meta.uint(e.seqDelta);
     meta.int(e.receivedDelta);
     meta.int(e.time - previousTime);
@@ -55,9 +59,9 @@ export function encodeChunk(events: readonly ChunkEvent[]): Buffer {
       meta.uint(Buffer.byteLength(e.eventId));
       meta.utf8(e.eventId);
     }
-    meta.uint(Buffer.byteLength(e.raw));
-  }
-  for (const e of events) meta.utf8(e.raw);
+    meta.uint(lengths[i]!);
+  });
+  meta.bytes(records.result());
   return meta.result();
 }
 

@@ -30,11 +30,22 @@ export const ATTR_OF: Record<Exclude<LookupAttributeKey, 'EventId'>, AttrCode> =
   ResourceType: ATTR.ResourceType,
 };
 
+/**
+ * Postings keep times in whole minutes since 2020-01-01: a 3-byte integer in SQLite until 2035,
+ * fine enough that the walk rarely opens a chunk it did not need.
+ */
+const EPOCH_MS = Date.UTC(2020, 0, 1);
+export const MINUTE_MS = 60_000;
+export const floorMinute = (ms: number): number => Math.floor((ms - EPOCH_MS) / MINUTE_MS);
+export const ceilMinute = (ms: number): number => Math.ceil((ms - EPOCH_MS) / MINUTE_MS);
+/** The epoch ms at which a minute number starts. */
+export const minuteStart = (minute: number): number => EPOCH_MS + minute * MINUTE_MS;
+
 export interface Posting {
   part: number;
   attr: AttrCode;
   term: number;
-  /** Time span of the matching events, whole seconds (floor / ceil of their eventTimes). */
+  /** Time span of the matching events, in minutes (floor / ceil of their eventTimes). */
   tmin: number;
   tmax: number;
 }
@@ -69,8 +80,8 @@ export function postingsOf(chunk: DecodedChunk): Posting[] {
   const found = new Map<string, Posting>();
   const add = (part: number, attr: AttrCode, term: number, time: number): void => {
     const key = `${part},${attr},${term}`;
-    const lo = Math.floor(time / 1000);
-    const hi = Math.ceil(time / 1000);
+    const lo = floorMinute(time);
+    const hi = ceilMinute(time);
     const known = found.get(key);
     if (known) {
       if (lo < known.tmin) known.tmin = lo;

@@ -23,7 +23,7 @@ CREATE TABLE IF NOT EXISTS postings (
   term INTEGER NOT NULL,
   tmax INTEGER NOT NULL,
   chunk INTEGER NOT NULL,
-  tmin INTEGER NOT NULL,
+  span INTEGER NOT NULL,
   PRIMARY KEY (part, attr, term, tmax, chunk)
 ) STRICT, WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS event_ids (

@@ -5,11 +5,11 @@ import type { OpenChunk } from './chunk-cache.js';
 import { ChunkCompactor } from './chunk-compactor.js';
 import type { ChunkEvent, DecodedChunk } from './chunk-format.js';
 import type { ChunkRow } from './chunk-journal.js';
-import { ChunkJournal, EVENTS_PER_CHUNK, MAX_CHUNK_SPAN_S } from './chunk-journal.js';
+import { ChunkJournal, EVENTS_PER_CHUNK, MAX_CHUNK_SPAN_MS } from './chunk-journal.js';
 import type { Candidate, CandidateSource, Hit } from './chunk-walk.js';
 import { mergeSources, walkChunks } from './chunk-walk.js';
 import type { AttrCode } from './postings.js';
-import { ATTR, ATTR_OF, matches } from './postings.js';
+import { ATTR, ATTR_OF, MINUTE_MS, ceilMinute, floorMinute, matches } from './postings.js';
 import { StringTable } from './string-table.js';
 import type { WalSync } from './wal-sync.js';
 
@@ -44,10 +44,10 @@ export class SqliteEventStore implements EventStore {
   ) {
     this.strings = new StringTable(db);
     this.journal = new ChunkJournal(db, seedDictionary);
-    this.compactor = new ChunkCompactor(db, this.journal, EVENTS_PER_CHUNK, MAX_CHUNK_SPAN_S * 1000);
+    this.compactor = new ChunkCompactor(db, this.journal, EVENTS_PER_CHUNK, MAX_CHUNK_SPAN_MS);
     this.statements = {
       postings: db.prepare<[number, number, number, number, number, number, number, number], Candidate>(
-        'SELECT chunk, tmin, tmax FROM postings WHERE part = ? AND attr = ? AND term = ? AND tmax >= ? AND (tmax < ? OR (tmax = ? AND chunk < ?)) ORDER BY tmax DESC, chunk DESC LIMIT ?',
+        'SELECT chunk, tmax - span AS tmin, tmax FROM postings WHERE part = ? AND attr = ? AND term = ? AND tmax >= ? AND (tmax < ? OR (tmax = ? AND chunk < ?)) ORDER BY tmax DESC, chunk DESC LIMIT ?',
       ),
       lastReceived: db.prepare<[], number | null>('SELECT received_max FROM chunks ORDER BY id DESC LIMIT 1').pluck(),
       chunkAtOrBefore: db.prepare<[number], number | null>('SELECT id FROM chunks WHERE id <= ? ORDER BY id DESC LIMIT 1').pluck(),
@@ -206,13 +206,13 @@ export class SqliteEventStore implements EventStore {
 
   /** A key's postings, newest first, read from SQLite a page at a time as the walk asks for more. */
   private postingsSource(part: number, condition: Condition, startTime: number | undefined, upper: number): CandidateSource {
-    const lowest = startTime === undefined ? -Number.MAX_SAFE_INTEGER : Math.floor(startTime / 1000);
+    const lowest = startTime === undefined ? -Number.MAX_SAFE_INTEGER : floorMinute(startTime);
     let buffered: Candidate[] = [];
     let at = 0;
     let pageSize = FIRST_POSTINGS_PAGE;
     let exhausted = false;
     // A chunk holding an event at or below `upper` has its tmax within one chunk span above it.
-    let tmax = upper === Infinity ? Number.MAX_SAFE_INTEGER : Math.ceil(upper / 1000) + MAX_CHUNK_SPAN_S + 1;
+    let tmax = upper === Infinity ? Number.MAX_SAFE_INTEGER : ceilMinute(upper) + Math.ceil(MAX_CHUNK_SPAN_MS / MINUTE_MS) + 1;
     let chunk = Number.MAX_SAFE_INTEGER;
     return () => {
       if (at === buffered.length) {
@@ -238,7 +238,7 @@ export class SqliteEventStore implements EventStore {
       if (given || !found) return undefined;
       given = true;
       const time = found.chunk.decoded.time[found.index]!;
-      return { chunk: found.chunk.firstSeq, tmin: Math.floor(time / 1000), tmax: Math.ceil(time / 1000) };
+      return { chunk: found.chunk.firstSeq, tmin: floorMinute(time), tmax: ceilMinute(time) };
     };
   }
 
@@ -362,7 +362,7 @@ export class SqliteEventStore implements EventStore {
 /**
  * Splits one append into chunks. Events of one append are committed together, so their order among
  * themselves is free: sorted by partition and time, chunks stay narrow in time and few partitions
- * share one, which keeps postings few and lookups short. No chunk spans more than MAX_CHUNK_SPAN_S.
+ * share one, which keeps postings few and lookups short. No chunk spans more than MAX_CHUNK_SPAN_MS.
  */
 function chunkGroups(entries: readonly JournalEntry[]): JournalEntry[][] {
   const sorted = entries
@@ -374,7 +374,7 @@ function chunkGroups(entries: readonly JournalEntry[]): JournalEntry[][] {
   let hi = -Infinity;
   for (const { entry } of sorted) {
     const t = entry.eventTime;
-    if (group.length === EVENTS_PER_CHUNK || Math.max(hi, t) - Math.min(lo, t) > MAX_CHUNK_SPAN_S * 1000) {
+    if (group.length === EVENTS_PER_CHUNK || Math.max(hi, t) - Math.min(lo, t) > MAX_CHUNK_SPAN_MS) {
       groups.push(group);
       group = [];
       lo = Infinity;
