@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import pino from 'pino';
 import type { Logger } from 'pino';
-import { emulatorCredential, identityFor, newAccessKey, readCredentialScope, verifySigV4 } from './auth/index.js';
+import { cachedCredentialLookup, emulatorCredential, identityFor, newAccessKey, readCredentialScope, verifySigV4 } from './auth/index.js';
 import type { Authenticator } from './gateway/index.js';
 import { createGateway } from './gateway/index.js';
 import { GroupCommitter } from './journal/index.js';
@@ -111,8 +111,9 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
 }
 
 function signatureAuthenticator(store: CairnStore): Authenticator {
+  const lookup = cachedCredentialLookup((id) => store.credentials.get(id));
   return async (request, now) => {
-    const verified = await verifySigV4(request, (id) => store.credentials.get(id), { now, services: SIGNING_SERVICES });
+    const verified = await verifySigV4(request, lookup, { now, services: SIGNING_SERVICES });
     return {
       accountId: verified.credential.accountId,
       region: verified.region,

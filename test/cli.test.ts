@@ -11,6 +11,7 @@ import type { FixtureEvent } from './support/fixture-events.js';
 import { STRATUS, byAccountRegion, createKey, fixtureEvents, importFixtures, newestFirst, stratusFiles } from './support/fixture-events.js';
 import { requireProgram } from './support/programs.js';
 import { jsonBody, jsonCall } from './support/raw-http.js';
+import { CREDENTIAL_CACHE_TTL_MS } from '../src/auth/index.js';
 
 // The `cairn` command line against a running `cairn serve` whose first start made the admin key of
 // the dataset's account (so `cairn lookup-events --data-dir` finds it in admin-key.env).
@@ -266,6 +267,8 @@ void describe('cairn CLI: lookup-events and keys', () => {
       assert.match(deleted.stdout, new RegExp(`deleted ${alice.accessKeyId}`));
       const list = await cairnCli(['keys', 'list', '--data-dir', dataDir]);
       assert.ok(!list.stdout.includes(alice.accessKeyId));
+      // The server remembers a found key for a moment (as IAM, deletion is not instant everywhere).
+      await new Promise((resolve) => setTimeout(resolve, CREDENTIAL_CACHE_TTL_MS + 100));
 
       const response = await jsonCall(cairn.url, `${TARGET}.LookupEvents`, '{}', { ...alice, region: A.region });
       assert.equal(response.status, 400);

@@ -11,3 +11,4 @@ export { newAccessKey } from './access-keys.js';
 export { isAccountId, validateAccountId, isPrincipalName, validatePrincipalName } from './validate.js';
 export { SIGNATURE_MISMATCH_MESSAGE } from './errors.js';
 export { Sha256 } from './sha256.js';
+export { cachedCredentialLookup, CREDENTIAL_CACHE_TTL_MS } from './credential-cache.js';
