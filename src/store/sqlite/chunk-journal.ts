@@ -6,6 +6,7 @@ import type { ChunkEvent } from './chunk-format.js';
 import { DecodedChunk, encodeChunk } from './chunk-format.js';
 import { DictionarySampler } from './dictionary-sampler.js';
 import { eventIdHash } from './event-id.js';
+import type { Posting } from './postings.js';
 import { postingsOf } from './postings.js';
 
 /**
@@ -86,16 +87,39 @@ export class ChunkJournal {
 
   /** Writes one chunk whose first event gets seq `firstSeq`. Call inside a transaction. */
   insert(firstSeq: number, received: number, events: readonly ChunkEvent[]): void {
-    const plain = encodeChunk(events);
-    const decoded = new DecodedChunk(plain);
-    let receivedMax = received;
-    for (const e of events) receivedMax = Math.max(receivedMax, received + e.receivedDelta);
-    const lastSeq = firstSeq + events[events.length - 1]!.seqDelta;
-    this.statements.insertChunk.run(firstSeq, lastSeq, events.length, received, receivedMax);
-    this.statements.insertData.run(firstSeq, this.compression.compress(plain));
-    for (const p of postingsOf(decoded)) this.statements.insertPosting.run(p.part, p.attr, p.term, p.tmax, firstSeq, p.tmax - p.tmin);
-    for (const id of decoded.eventIds) this.statements.insertId.run(eventIdHash(id), firstSeq);
-    this.cache.delete(firstSeq);
+    this.insertMany([{ firstSeq, received, events }]);
+  }
+
+  /**
+   * Writes several chunks. Their postings and id rows are inserted in key order: neighbouring keys
+   * share B-tree pages, so a large append touches each page once instead of at random.
+   */
+  insertMany(chunks: readonly { firstSeq: number; received: number; events: readonly ChunkEvent[] }[]): void {
+    const postings: Posting[] = [];
+    const chunkOf: number[] = [];
+    const ids: [number, number][] = [];
+    for (const { firstSeq, received, events } of chunks) {
+      const plain = encodeChunk(events);
+      const decoded = new DecodedChunk(plain);
+      let receivedMax = received;
+      for (const e of events) receivedMax = Math.max(receivedMax, received + e.receivedDelta);
+      const lastSeq = firstSeq + events[events.length - 1]!.seqDelta;
+      this.statements.insertChunk.run(firstSeq, lastSeq, events.length, received, receivedMax);
+      this.statements.insertData.run(firstSeq, this.compression.compress(plain));
+      for (const p of postingsOf(decoded)) {
+        postings.push(p);
+        chunkOf.push(firstSeq);
+      }
+      for (const id of decoded.eventIds) ids.push([eventIdHash(id), firstSeq]);
+      this.cache.delete(firstSeq);
+    }
+    const order = postings.map((_, i) => i).sort((a, b) => comparePostings(postings[a]!, postings[b]!) || chunkOf[a]! - chunkOf[b]!);
+    for (const i of order) {
+      const p = postings[i]!;
+      this.statements.insertPosting.run(p.part, p.attr, p.term, p.tmax, chunkOf[i]!, p.tmax - p.tmin);
+    }
+    ids.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    for (const [hash, chunk] of ids) this.statements.insertId.run(hash, chunk);
   }
 
   /** Deletes a chunk with its postings and id entries. Call inside a transaction. */
@@ -177,4 +201,8 @@ export class ChunkJournal {
       }
     }
   }
+}
+
+function comparePostings(a: Posting, b: Posting): number {
+  return a.part - b.part || a.attr - b.attr || a.term - b.term || a.tmax - b.tmax;
 }

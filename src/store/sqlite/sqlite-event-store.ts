@@ -77,12 +77,14 @@ export class SqliteEventStore implements EventStore {
     if (fresh.length === 0) return { inserted: 0, duplicates: entries.length };
     const received = this.nextReceivedTime();
     let seq = this.journal.lastSeq() + 1;
-    for (const group of chunkGroups(fresh)) {
+    const chunks = chunkGroups(fresh).map((group) => {
       const events = group.map((entry, i) => this.toChunkEvent(entry, i));
       this.journal.train(events);
-      this.journal.insert(seq, received, events);
+      const chunk = { firstSeq: seq, received, events };
       seq += events.length;
-    }
+      return chunk;
+    });
+    this.journal.insertMany(chunks);
     return { inserted: fresh.length, duplicates: entries.length - fresh.length };
   }
 
