@@ -7,7 +7,7 @@ import { DecodedChunk, encodeChunk } from './chunk-format.js';
 import { DictionarySampler } from './dictionary-sampler.js';
 import { eventIdHash } from './event-id.js';
 import type { Posting } from './postings.js';
-import { postingsOf } from './postings.js';
+import { postingsOf, postingsOfEvents } from './postings.js';
 
 /**
  * Events per chunk: 128 compress to about 205 B each with a store dictionary (64: 215, 16: 240),
@@ -100,17 +100,16 @@ export class ChunkJournal {
     const ids: [number, number][] = [];
     for (const { firstSeq, received, events } of chunks) {
       const plain = encodeChunk(events);
-      const decoded = new DecodedChunk(plain);
       let receivedMax = received;
       for (const e of events) receivedMax = Math.max(receivedMax, received + e.receivedDelta);
       const lastSeq = firstSeq + events[events.length - 1]!.seqDelta;
       this.statements.insertChunk.run(firstSeq, lastSeq, events.length, received, receivedMax);
       this.statements.insertData.run(firstSeq, this.compression.compress(plain));
-      for (const p of postingsOf(decoded)) {
+      for (const p of postingsOfEvents(events)) {
         postings.push(p);
         chunkOf.push(firstSeq);
       }
-      for (const id of decoded.eventIds) ids.push([eventIdHash(id), firstSeq]);
+      for (const e of events) ids.push([eventIdHash(e.eventId), firstSeq]);
       this.cache.delete(firstSeq);
     }
     const order = postings.map((_, i) => i).sort((a, b) => comparePostings(postings[a]!, postings[b]!) || chunkOf[a]! - chunkOf[b]!);

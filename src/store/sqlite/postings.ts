@@ -1,5 +1,5 @@
 import type { LookupAttributeKey } from '../types.js';
-import type { DecodedChunk } from './chunk-format.js';
+import type { ChunkEvent, DecodedChunk } from './chunk-format.js';
 
 /**
  * Chunk-level postings: for each (partition, attribute, term) a chunk contains, one row saying so,
@@ -76,32 +76,62 @@ export function matches(chunk: DecodedChunk, i: number, attr: AttrCode, term: nu
   }
 }
 
-export function postingsOf(chunk: DecodedChunk): Posting[] {
-  const found = new Map<string, Posting>();
-  const add = (part: number, attr: AttrCode, term: number, time: number): void => {
-    const key = `${part},${attr},${term}`;
+/** Gathers one posting per (partition, attribute, term) with the time span of its events. */
+class PostingCollector {
+  /** By part * 8 + attr, then by term: numeric keys, no string building per event. */
+  private readonly byKey = new Map<number, Map<number, Posting>>();
+
+  add(part: number, attr: AttrCode, term: number, time: number): void {
+    const key = part * 8 + attr;
+    let terms = this.byKey.get(key);
+    if (!terms) {
+      terms = new Map();
+      this.byKey.set(key, terms);
+    }
     const lo = floorMinute(time);
     const hi = ceilMinute(time);
-    const known = found.get(key);
+    const known = terms.get(term);
     if (known) {
       if (lo < known.tmin) known.tmin = lo;
       if (hi > known.tmax) known.tmax = hi;
-    } else found.set(key, { part, attr, term, tmin: lo, tmax: hi });
-  };
-  for (let i = 0; i < chunk.count; i++) {
-    const part = chunk.part[i]!;
-    const time = chunk.time[i]!;
-    add(part, ATTR.All, 0, time);
-    add(part, ATTR.EventName, chunk.name[i]!, time);
-    add(part, ATTR.EventSource, chunk.source[i]!, time);
-    if (chunk.user[i] !== 0) add(part, ATTR.Username, chunk.user[i]!, time);
-    if (chunk.akid[i] !== 0) add(part, ATTR.AccessKeyId, chunk.akid[i]!, time);
-    if (chunk.readOnly[i] !== 2) add(part, ATTR.ReadOnly, chunk.readOnly[i]!, time);
-    for (let r = chunk.resourceStart[i]!; r < chunk.resourceStart[i + 1]!; r++) {
-      const type = chunk.resourceTerms[2 * r]!;
-      if (type !== 0) add(part, ATTR.ResourceType, type, time);
-      add(part, ATTR.ResourceName, chunk.resourceTerms[2 * r + 1]!, time);
+    } else terms.set(term, { part, attr, term, tmin: lo, tmax: hi });
+  }
+
+  /** Every posting of one event. */
+  addEvent(part: number, time: number, fields: { name: number; source: number; user: number; akid: number; readOnly: number }, resources: ArrayLike<number>, from: number, to: number): void {
+    this.add(part, ATTR.All, 0, time);
+    this.add(part, ATTR.EventName, fields.name, time);
+    this.add(part, ATTR.EventSource, fields.source, time);
+    if (fields.user !== 0) this.add(part, ATTR.Username, fields.user, time);
+    if (fields.akid !== 0) this.add(part, ATTR.AccessKeyId, fields.akid, time);
+    if (fields.readOnly !== 2) this.add(part, ATTR.ReadOnly, fields.readOnly, time);
+    for (let r = from; r < to; r += 2) {
+      const type = resources[r]!;
+      if (type !== 0) this.add(part, ATTR.ResourceType, type, time);
+      this.add(part, ATTR.ResourceName, resources[r + 1]!, time);
     }
   }
-  return [...found.values()];
+
+  result(): Posting[] {
+    const out: Posting[] = [];
+    for (const terms of this.byKey.values()) for (const p of terms.values()) out.push(p);
+    return out;
+  }
+}
+
+/** The postings of a stored chunk. */
+export function postingsOf(chunk: DecodedChunk): Posting[] {
+  const collector = new PostingCollector();
+  for (let i = 0; i < chunk.count; i++) {
+    const fields = { name: chunk.name[i]!, source: chunk.source[i]!, user: chunk.user[i]!, akid: chunk.akid[i]!, readOnly: chunk.readOnly[i]! };
+    collector.addEvent(chunk.part[i]!, chunk.time[i]!, fields, chunk.resourceTerms, 2 * chunk.resourceStart[i]!, 2 * chunk.resourceStart[i + 1]!);
+  }
+  return collector.result();
+}
+
+/** The postings of events about to be written (the same as postingsOf their chunk). */
+export function postingsOfEvents(events: readonly ChunkEvent[]): Posting[] {
+  const collector = new PostingCollector();
+  for (const e of events) collector.addEvent(e.part, e.time, e, e.resources, 0, e.resources.length);
+  return collector.result();
 }
