@@ -23,7 +23,7 @@ const GUNZIP_AHEAD = 4 << 20;
 const MAX_SKIP_REASONS = 20;
 
 export interface ReadOptions {
-  /** Most entries per yielded batch (default 1000). */
+  /** Most entries per yielded batch (default 4096). */
   batchSize?: number;
   /**
    * Account and region for records that name none (never overrides the record; an S3 delivery file

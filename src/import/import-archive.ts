@@ -50,7 +50,7 @@ export interface ImportSummary {
 
 /**
  * Imports every CloudTrail record under `paths` into `store`. Entries are appended in batches of
- * `batchSize` (default 1000; a batch may span files); a failing append rejects (after earlier batches
+ * `batchSize` (default 4096; a batch may span files); a failing append rejects (after earlier batches
  * were stored), a malformed file does not.
  */
 export async function importArchive(paths: readonly string[], store: Pick<EventStore, 'append'>, options: ImportOptions = {}): Promise<ImportSummary> {
@@ -79,7 +79,7 @@ export async function importArchive(paths: readonly string[], store: Pick<EventS
     options.onProgress({ ...progress });
   };
   let pending: JournalEntry[] = [];
-  // One append in flight while the next batch is read and parsed; the store compresses off-thread.
+  // One append in flight while the next batch is read and parsed (its WAL flush runs off-thread).
   let inFlight: Promise<void> = Promise.resolve();
   let failure: { error: unknown } | undefined;
   const settle = async (): Promise<void> => {
