@@ -10,6 +10,7 @@
 import { AliasTable, Rng, hash32, hashedKeyChars } from './rng.js';
 import { CATALOG, SERVICES, accessDenied, cliCommand, isoSeconds } from './catalog.js';
 import type { CallerSpec, Ctx, EventDef } from './catalog.js';
+import { createHash } from 'node:crypto';
 import { buildWorld } from './world.js';
 import type { Agent, Principal, Region, World } from './world.js';
 import type { GenRecord, GenUserIdentity, JsonObject } from './types.js';
@@ -206,7 +207,11 @@ export class RecordGenerator {
     for (let i = 0; i < plan.count; i++) {
       const t = Math.floor(this.timeline.at((plan.first + i + rng.next()) / total) / 1000) * 1000;
       ctx.t = t;
-      records[i] = this.record(ctx, table.pick(rng));
+      const record = this.record(ctx, table.pick(rng));
+      // Per-file generators share one 32-bit cycle, so their streams can overlap: eventIDs come from
+      // the record's position instead, unique across the dataset.
+      record.eventID = positionUuid(this.seed, plan.index, i);
+      records[i] = record;
     }
     return { plan, records };
   }
@@ -541,3 +546,9 @@ export function* iterateFiles(count: number, seed: number, options: GenOptions =
   for (const plan of gen.plan(count)) yield gen.file(plan, count);
 }
 
+
+/** A version-4-shaped UUID determined by (seed, file, record): distinct for every record of a dataset. */
+function positionUuid(seed: number, file: number, record: number): string {
+  const h = createHash('sha256').update(`${seed}/${file}/${record}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${'89ab'[parseInt(h[16]!, 16) & 3]}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
