@@ -7,6 +7,7 @@ import { SEED_DICTIONARY_BASE64 } from './seed-dictionary.generated.js';
 import { SqliteCredentialStore, SqliteSettingsStore } from './sqlite-credential-store.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
 import { WalSync } from './wal-sync.js';
+import { BACKSTOP_AUTOCHECKPOINT_PAGES, Checkpointer } from './checkpointer.js';
 
 export interface SqliteStoreOptions {
   /** Directory holding `cairn.db`; created (0700) when missing. */
@@ -14,8 +15,8 @@ export interface SqliteStoreOptions {
 }
 
 /**
- * Opens the embedded store. WAL with synchronous=FULL: a commit is on disk before `append`
- * resolves, and readers never wait for the writer.
+ * Opens the embedded store. WAL: readers never wait for the writer; a write is on disk before it is
+ * acknowledged (synchronous=FULL, or WalSync for appends); checkpoints run on their own thread.
  */
 export function openSqliteStore(options: SqliteStoreOptions): CairnStore {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
@@ -39,14 +40,16 @@ export function openSqliteStore(options: SqliteStoreOptions): CairnStore {
   db.exec(SCHEMA);
   if (version !== SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
   const walSync = new WalSync(`${file}-wal`);
+  db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
+  const checkpointer = new Checkpointer(file);
   return {
     events: new SqliteEventStore(db, Buffer.from(SEED_DICTIONARY_BASE64, 'base64'), walSync),
     credentials: new SqliteCredentialStore(db),
     settings: new SqliteSettingsStore(db),
-    close: () => {
+    close: async () => {
+      await checkpointer.close();
       walSync.close();
       db.close();
-      return Promise.resolve();
     },
   };
 }
