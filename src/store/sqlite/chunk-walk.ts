@@ -1,7 +1,7 @@
 import type { DecodedChunk } from './chunk-format.js';
-import { minuteStart } from './postings.js';
+import { secondStart } from './postings.js';
 
-/** A chunk that holds at least one event of the driving key, with that key's time span (minutes, see postings.ts). */
+/** A chunk that holds at least one event of the driving key, with that key's time span (seconds, see postings.ts). */
 export interface Candidate {
   chunk: number;
   tmin: number;
@@ -48,11 +48,11 @@ export function walkChunks(options: WalkOptions): WalkResult {
   // A chunk holding events of several partitions comes once per partition; it is read once.
   const opened = new Set<number>();
   for (let candidate = options.next(); candidate; candidate = options.next()) {
-    if (hits.length >= keep && hits[keep - 1]!.time > minuteStart(candidate.tmax)) break;
-    if (options.upper !== undefined && minuteStart(candidate.tmin) > options.upper) continue;
+    if (hits.length >= keep && hits[keep - 1]!.time > secondStart(candidate.tmax)) break;
+    if (options.upper !== undefined && secondStart(candidate.tmin) > options.upper) continue;
     if (opened.has(candidate.chunk)) continue;
     if (options.maxChunks !== undefined && opened.size >= options.maxChunks) {
-      const boundary = minuteStart(candidate.tmax);
+      const boundary = secondStart(candidate.tmax);
       return { hits: hits.filter((h) => h.time > boundary), boundary };
     }
     opened.add(candidate.chunk);

@@ -9,7 +9,7 @@ import { ChunkJournal, EVENTS_PER_CHUNK, MAX_CHUNK_SPAN_MS } from './chunk-journ
 import type { Candidate, CandidateSource, Hit } from './chunk-walk.js';
 import { mergeSources, walkChunks } from './chunk-walk.js';
 import type { AttrCode } from './postings.js';
-import { ATTR, ATTR_OF, MINUTE_MS, ceilMinute, floorMinute, matches } from './postings.js';
+import { ATTR, ATTR_OF, SECOND_MS, ceilSecond, floorSecond, matches } from './postings.js';
 import { StringTable } from './string-table.js';
 import type { WalSync } from './wal-sync.js';
 
@@ -46,8 +46,9 @@ export class SqliteEventStore implements EventStore {
     this.journal = new ChunkJournal(db, seedDictionary);
     this.compactor = new ChunkCompactor(db, this.journal, EVENTS_PER_CHUNK, MAX_CHUNK_SPAN_MS);
     this.statements = {
-      postings: db.prepare<[number, number, number, number, number, number, number, number], Candidate>(
-        'SELECT chunk, tmax - span AS tmin, tmax FROM postings WHERE part = ? AND attr = ? AND term = ? AND tmax >= ? AND (tmax < ? OR (tmax = ? AND chunk < ?)) ORDER BY tmax DESC, chunk DESC LIMIT ?',
+      // The row value keeps (tmax, chunk) an index range: spelled with OR, SQLite scanned from the key's newest row.
+      postings: db.prepare<[number, number, number, number, number, number, number], Candidate>(
+        'SELECT chunk, tmax - span AS tmin, tmax FROM postings WHERE part = ? AND attr = ? AND term = ? AND tmax >= ? AND (tmax, chunk) < (?, ?) ORDER BY tmax DESC, chunk DESC LIMIT ?',
       ),
       lastReceived: db.prepare<[], number | null>('SELECT received_max FROM chunks ORDER BY id DESC LIMIT 1').pluck(),
       chunkAtOrBefore: db.prepare<[number], number | null>('SELECT id FROM chunks WHERE id <= ? ORDER BY id DESC LIMIT 1').pluck(),
@@ -208,18 +209,18 @@ export class SqliteEventStore implements EventStore {
 
   /** A key's postings, newest first, read from SQLite a page at a time as the walk asks for more. */
   private postingsSource(part: number, condition: Condition, startTime: number | undefined, upper: number): CandidateSource {
-    const lowest = startTime === undefined ? -Number.MAX_SAFE_INTEGER : floorMinute(startTime);
+    const lowest = startTime === undefined ? -Number.MAX_SAFE_INTEGER : floorSecond(startTime);
     let buffered: Candidate[] = [];
     let at = 0;
     let pageSize = FIRST_POSTINGS_PAGE;
     let exhausted = false;
     // A chunk holding an event at or below `upper` has its tmax within one chunk span above it.
-    let tmax = upper === Infinity ? Number.MAX_SAFE_INTEGER : ceilMinute(upper) + Math.ceil(MAX_CHUNK_SPAN_MS / MINUTE_MS) + 1;
+    let tmax = upper === Infinity ? Number.MAX_SAFE_INTEGER : ceilSecond(upper) + Math.ceil(MAX_CHUNK_SPAN_MS / SECOND_MS) + 1;
     let chunk = Number.MAX_SAFE_INTEGER;
     return () => {
       if (at === buffered.length) {
         if (exhausted) return undefined;
-        buffered = this.statements.postings.all(part, condition.attr, condition.term, lowest, tmax, tmax, chunk, pageSize);
+        buffered = this.statements.postings.all(part, condition.attr, condition.term, lowest, tmax, chunk, pageSize);
         at = 0;
         exhausted = buffered.length < pageSize;
         pageSize = Math.min(pageSize * 2, MAX_POSTINGS_PAGE);
@@ -240,7 +241,7 @@ export class SqliteEventStore implements EventStore {
       if (given || !found) return undefined;
       given = true;
       const time = found.chunk.decoded.time[found.index]!;
-      return { chunk: found.chunk.firstSeq, tmin: floorMinute(time), tmax: ceilMinute(time) };
+      return { chunk: found.chunk.firstSeq, tmin: floorSecond(time), tmax: ceilSecond(time) };
     };
   }
 
