@@ -128,6 +128,17 @@ def input_bindings(model, op, protocol):
     return out, shape.get("payload")
 
 
+def required_names(model, op, location):
+    """Wire names of the required members bound to `location` (they tell CopyObject from PutObject,
+    AbortMultipartUpload from DeleteObject)."""
+    if "input" not in op:
+        return []
+    shape = model["shapes"][op["input"]["shape"]]
+    members = shape.get("members", {})
+    return sorted(members[m]["locationName"] for m in shape.get("required", [])
+                  if members.get(m, {}).get("location") == location)
+
+
 def output_bindings(model, op):
     if "output" not in op:
         return []
@@ -155,6 +166,12 @@ def service_entry(data, service):
             entry["in"] = bindings
         if payload:
             entry["p"] = payload
+        required_headers = required_names(model, op, "header")
+        if required_headers:
+            entry["h"] = [h.lower() for h in required_headers]
+        required_query = required_names(model, op, "querystring")
+        if required_query:
+            entry["q"] = required_query
         outputs = output_bindings(model, op)
         if outputs:
             entry["out"] = outputs

@@ -10,6 +10,10 @@ export interface OperationRouting {
   u: string;
   /** Input members bound outside the body, or renamed on the wire: [member, location, wire name]. */
   in?: [string, MemberLocation, string][];
+  /** Lower-case header names the operation requires (REST protocols). */
+  h?: string[];
+  /** Query parameter names the operation requires (REST protocols). */
+  q?: string[];
   /** The input member that is the whole body (REST protocols). */
   p?: string;
   /** Output members bound to headers or the status code: [member, location, wire name]. */
