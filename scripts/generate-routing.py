@@ -9,7 +9,7 @@ output members bound to headers, whether CloudTrail calls the operation read-onl
 a data event. Never edit the generated file; re-run this script.
 
 The only facts not in the models are the small tables below, each a documented CloudTrail behaviour:
-eventSource names that differ from the signing name, operations whose read-only nature a verb does not
+eventSource names that differ from the signing name, Lambda's versioned eventNames, operations whose read-only nature a verb does not
 show, and the data-event operations.
 """
 import gzip
@@ -73,6 +73,20 @@ DATA_EVENTS = {
     "kinesis": {"PutRecord", "PutRecords", "GetRecords", "GetShardIterator", "SubscribeToShard"},
     "s3": {"ListObjects", "ListObjectsV2", "ListObjectVersions", "DeleteObjects", "ListMultipartUploads"},
 }
+
+
+# Lambda records its versioned operations with the API date (and for some, "v2") in the eventName.
+LAMBDA_V2 = {"UpdateFunctionConfiguration", "UpdateFunctionCode", "AddPermission", "RemovePermission", "GetPolicy"}
+LAMBDA_PLAIN = {"Invoke", "InvokeAsync", "InvokeWithResponseStream"}
+
+
+def event_name(service, name, uri):
+    if service != "lambda" or name in LAMBDA_PLAIN:
+        return None
+    date = re.match(r"^/(\d{4})-(\d{2})-(\d{2})/", uri)
+    if not date:
+        return None
+    return name + "".join(date.groups()) + ("v2" if name in LAMBDA_V2 else "")
 
 
 def latest_model(data, service):
@@ -166,6 +180,8 @@ def service_entry(data, service):
             entry["in"] = bindings
         if payload:
             entry["p"] = payload
+            member = model["shapes"][op["input"]["shape"]]["members"][payload]
+            entry["pk"] = model["shapes"][member["shape"]]["type"]
         required_headers = required_names(model, op, "header")
         if required_headers:
             entry["h"] = [h.lower() for h in required_headers]
@@ -175,6 +191,9 @@ def service_entry(data, service):
         outputs = output_bindings(model, op)
         if outputs:
             entry["out"] = outputs
+        recorded_name = event_name(service, name, uri)
+        if recorded_name:
+            entry["e"] = recorded_name
         if is_read_only(service, name, method, protocol):
             entry["ro"] = 1
         if is_data_event(service, name, uri):

@@ -16,8 +16,12 @@ export interface OperationRouting {
   q?: string[];
   /** The input member that is the whole body (REST protocols). */
   p?: string;
+  /** The payload member's shape type (`structure`, `blob`, `string`). */
+  pk?: string;
   /** Output members bound to headers or the status code: [member, location, wire name]. */
   out?: [string, MemberLocation, string][];
+  /** The eventName CloudTrail records when it differs from the operation name (Lambda's `CreateFunction20150331`). */
+  e?: string;
   /** 1 when CloudTrail records the operation as read-only. */
   ro?: 1;
   /** 1 when the operation is a data event. */

@@ -92,7 +92,7 @@ describe('service and operation resolution on real botocore requests', () => {
       assert.equal(resolution.service.id, call.service, where);
       assert.equal(resolution.operation, call.operation, where);
       for (const [label, value] of Object.entries(call.labels ?? {})) {
-        const actual = label === 'Bucket' ? (resolution.labels.Bucket ?? resolution.virtualBucket) : resolution.labels[label];
+        const actual: string | undefined = label === 'Bucket' ? (resolution.labels.Bucket ?? resolution.virtualBucket) : resolution.labels[label];
         assert.equal(actual, value, `${where}: label ${label}`);
       }
     });

@@ -1,4 +1,4 @@
-import type { CloudTrailRecord, UserIdentity } from '../records/index.js';
+import type { CloudTrailRecord, RecordResource, UserIdentity } from '../records/index.js';
 import { redact } from './redact.js';
 
 /** Everything known about one API call once it has been answered. */
@@ -22,6 +22,7 @@ export interface ApiCall {
   managementEvent: boolean;
   eventCategory: 'Management' | 'Data';
   apiVersion?: string;
+  resources?: RecordResource[];
   tls?: { tlsVersion: string; cipherSuite: string; clientProvidedHostHeader: string };
 }
 
@@ -50,6 +51,7 @@ export function buildRecord(call: ApiCall): CloudTrailRecord {
   record.requestID = cap(call.requestId);
   record.eventID = call.eventId;
   record.readOnly = call.readOnly;
+  if (call.resources) record.resources = call.resources;
   record.eventType = 'AwsApiCall';
   if (call.apiVersion !== undefined) record.apiVersion = call.apiVersion;
   record.managementEvent = call.managementEvent;
