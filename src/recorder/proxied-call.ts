@@ -43,7 +43,7 @@ export interface ProxiedRecord {
 
 /** The CloudTrail event of a forwarded call, and the identities its reply teaches. */
 export function recordProxiedCall(x: ProxiedExchange): ProxiedRecord {
-  const resolved = x.resolved;
+  const resolved = x.resolved && onTheWire(x.resolved, x.request.headers);
   const params = resolved ? safely(() => requestParameters(resolved, x.request), null) : null;
   const response = x.response;
   const failed = response !== undefined && isErrorStatus(response.status);
@@ -79,6 +79,25 @@ export function recordProxiedCall(x: ProxiedExchange): ProxiedRecord {
   };
   const learned = resolved && succeeded ? safely(() => learnIdentities(resolved, params, reply, x.identity, x.accountId, x.arrivedAt), []) : [];
   return { call, learned };
+}
+
+/**
+ * The protocol this request actually speaks: services offering several (CloudWatch: CBOR, JSON,
+ * query) are read by what the client sent.
+ */
+function onTheWire(call: ResolvedCall, headers: CapturedRequest['headers']): ResolvedCall {
+  const offered = call.service.protocols;
+  if (offered.length <= 1) return call;
+  const type = headers['content-type'] ?? '';
+  const protocol =
+    headers['smithy-protocol'] === 'rpc-v2-cbor' || type.includes('cbor')
+      ? 'smithy-rpc-v2-cbor'
+      : headers['x-amz-target'] !== undefined || type.includes('json')
+        ? 'json'
+        : type.startsWith('application/x-www-form-urlencoded')
+          ? 'query'
+          : call.service.protocol;
+  return protocol === call.service.protocol ? call : { ...call, service: { ...call.service, protocol } };
 }
 
 /** Reading a malformed request or reply must never lose the event: fall back to less detail. */

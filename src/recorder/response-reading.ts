@@ -117,10 +117,10 @@ export function parseReply(call: ResolvedCall, response: CapturedResponse): unkn
 /** responseElements for a successful mutating call: the parsed reply, plus header-bound outputs. */
 export function responseElements(call: ResolvedCall, response: CapturedResponse, reply: unknown): Record<string, unknown> | null {
   const out: Record<string, unknown> = {};
-  // S3 writes its header outputs by header name (x-amz-version-id ...) and not its XML bodies.
+  // S3 writes its x-amz-* header outputs by header name (x-amz-version-id ...), not its XML bodies.
   if (call.service.id === 's3') {
     for (const [, location, wire] of call.routing.out ?? []) {
-      const value = location === 'header' ? response.headers[wire.toLowerCase()] : undefined;
+      const value = location === 'header' && wire.toLowerCase().startsWith('x-amz-') ? response.headers[wire.toLowerCase()] : undefined;
       if (value !== undefined) out[wire] = value;
     }
     return Object.keys(out).length > 0 ? out : null;

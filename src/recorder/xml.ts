@@ -59,7 +59,8 @@ export function child(element: XmlElement | undefined, name: string): XmlElement
  * elements as arrays; names in lower camel case.
  */
 export function xmlToValue(element: XmlElement, options: { keepNames?: boolean } = {}): unknown {
-  if (element.children.length === 0) return element.text;
+  // EC2's empty sets (`<groupSet/>`) are empty objects in CloudTrail, not empty strings.
+  if (element.children.length === 0) return element.text === '' && /Set$/.test(element.name) ? {} : element.text;
   const names = new Set(element.children.map((c) => c.name));
   if (names.size === 1 && names.has('member')) return element.children.map((c) => xmlToValue(c, options));
   if (names.size === 1 && names.has('item')) return { items: element.children.map((c) => xmlToValue(c, options)) };
