@@ -61,6 +61,12 @@ READ_ONLY = {
     "ec2": {"GetPasswordData": True},
 }
 
+# Read-only operations whose replies CloudTrail still records as responseElements (the credentials
+# they hand out, secrets hidden).
+READ_ONLY_WITH_RESPONSE = {
+    "sts": {"AssumeRole", "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity", "GetSessionToken", "GetFederationToken"},
+}
+
 # Data events (eventCategory Data, managementEvent false): CloudTrail's data-event resource types.
 DATA_EVENTS = {
     "lambda": {"Invoke", "InvokeAsync", "InvokeWithResponseStream"},
@@ -196,6 +202,8 @@ def service_entry(data, service):
             entry["e"] = recorded_name
         if is_read_only(service, name, method, protocol):
             entry["ro"] = 1
+        if name in READ_ONLY_WITH_RESPONSE.get(service, set()):
+            entry["re"] = 1
         if is_data_event(service, name, uri):
             entry["d"] = 1
         operations[name] = entry

@@ -24,6 +24,8 @@ export interface OperationRouting {
   e?: string;
   /** 1 when CloudTrail records the operation as read-only. */
   ro?: 1;
+  /** 1 when a read-only operation's reply is still recorded as responseElements (STS credentials). */
+  re?: 1;
   /** 1 when the operation is a data event. */
   d?: 1;
 }

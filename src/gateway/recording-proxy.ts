@@ -3,6 +3,7 @@ import type { Agent, IncomingMessage, ServerResponse } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Logger } from 'pino';
+import type { WireProtocol } from '../api/index.js';
 import type { GroupCommitter } from '../journal/index.js';
 import type { ServiceGuess, UpstreamMap } from '../proxy/index.js';
 import { errorReply, guessService, parseQuery, pickUpstream, resolveOperation, RoutingIndex, splitRequestTarget } from '../proxy/index.js';
@@ -200,8 +201,7 @@ class ForwardedCall {
 
   /** A failure Cairn answers itself (no upstream answer): recorded first, then sent in the client's protocol. */
   private failBeforeResponse(code: string, message: string, status: number): void {
-    const protocol = this.guess.candidates.length > 0 && this.guess.candidates.every((s) => s.protocol === this.guess.candidates[0]!.protocol) ? this.guess.candidates[0]!.protocol : this.view.headers['x-amz-target'] ? 'json' : undefined;
-    const reply = errorReply(protocol, { code, message, status }, this.fallbackRequestId, encodeCborStringMap);
+    const reply = errorReply(replyProtocol(this.guess, this.view), { code, message, status }, this.fallbackRequestId, encodeCborStringMap);
     this.record({ code, message }).then(
       () => {
         if (this.res.headersSent || this.res.destroyed) return;
@@ -252,6 +252,16 @@ class ForwardedCall {
       throw error;
     }
   }
+}
+
+/** The protocol the client speaks, for errors Cairn answers itself. */
+function replyProtocol(guess: ServiceGuess, view: RequestView): WireProtocol | undefined {
+  if (view.headers['smithy-protocol'] === 'rpc-v2-cbor') return 'smithy-rpc-v2-cbor';
+  if (view.headers['x-amz-target'] !== undefined) return 'json';
+  const protocols = new Set(guess.candidates.map((s) => s.protocol));
+  if (protocols.size === 1) return [...protocols][0];
+  if ((view.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded') || /(^|&)Action=/.test(view.query)) return 'query';
+  return undefined;
 }
 
 /** Header values by lower-case name; repeated headers joined with ',' (as SigV4 signs them). */

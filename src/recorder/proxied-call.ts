@@ -52,7 +52,7 @@ export function recordProxiedCall(x: ProxiedExchange): ProxiedRecord {
   const upstreamError = response && failed ? readUpstreamError(resolved?.service.protocol, response) : undefined;
   const error = x.failure ?? upstreamError;
   const succeeded = response !== undefined && !failed && !x.failure;
-  const elements = resolved && response && succeeded && !readOnly ? safely(() => responseElements(resolved, response, reply), null) : null;
+  const elements = resolved && response && succeeded && (!readOnly || resolved.routing.re === 1) ? safely(() => responseElements(resolved, response, reply), null) : null;
   const data = resolved?.routing.d === 1;
   const where = { accountId: x.accountId, region: x.region };
   const resources: RecordResource[] | undefined = resolved ? safely(() => callResources(resolved, params, reply, where), undefined) : undefined;

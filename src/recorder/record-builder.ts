@@ -74,17 +74,45 @@ function capElements(elements: Record<string, unknown> | null): Record<string, u
 }
 
 /**
+ * Members whose values are maps keyed by the caller's own names (DynamoDB items and keys, tags,
+ * attributes, environment variables): their keys are data and stay as sent.
+ */
+const MAP_MEMBERS = new Set([
+  'item',
+  'key',
+  'keys',
+  'requestItems',
+  'expressionAttributeValues',
+  'expressionAttributeNames',
+  'exclusiveStartKey',
+  'lastEvaluatedKey',
+  'attributes',
+  'tags',
+  'variables',
+  'messageAttributes',
+  'messageSystemAttributes',
+  'attributeUpdates',
+  'expected',
+]);
+
+/**
  * CloudTrail writes JSON-protocol parameters with lower-camel member names (`MaxResults` →
- * `maxResults`).
+ * `maxResults`); keys of data maps (see MAP_MEMBERS) keep their spelling.
  */
 export function toRecordMembers(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(toRecordMembers);
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [key, member] of Object.entries(value as Record<string, unknown>)) {
-    out[lowerCamel(key)] = toRecordMembers(member);
+    const name = lowerCamel(key);
+    out[name] = MAP_MEMBERS.has(name) && member !== null && typeof member === 'object' && !Array.isArray(member) ? mapValues(member as Record<string, unknown>) : toRecordMembers(member);
   }
   return out;
+}
+
+/** A data map: keys kept, values (structures, or DynamoDB's `{"S": ...}`) kept verbatim too. */
+function mapValues(map: Record<string, unknown>): Record<string, unknown> {
+  return structuredClone(map);
 }
 
 function lowerCamel(name: string): string {
