@@ -72,10 +72,10 @@ function queryParameters(call: ResolvedCall, request: CapturedRequest): Record<s
       const key = lowerCamel(wire);
       out[Array.isArray(value) ? (EC2_SET_NAMES[wire] ?? `${key}Set`) : key] = ec2Value(key, value);
     } else {
-      out[lowerCamel(memberOf.get(wire) ?? wire)] = toRecordMembers(value);
+      out[memberOf.get(wire) ?? wire] = value;
     }
   }
-  return out;
+  return call.service.protocol === 'ec2' ? out : (toRecordMembers(out) as Record<string, unknown>);
 }
 
 /** EC2 writes lists as `{items: [...]}` and scalar list members as `{<name>: value}`. */
