@@ -62,7 +62,7 @@ function putItem(url: URL, agent: Agent, marker: string): Promise<string | undef
   });
 }
 
-describe('recording gateway killed with SIGKILL mid-traffic', () => {
+void describe('recording gateway killed with SIGKILL mid-traffic', () => {
   let upstream: { server: Server; url: string };
   let cairn: CairnProcess;
 
@@ -76,7 +76,7 @@ describe('recording gateway killed with SIGKILL mid-traffic', () => {
     await new Promise((resolve) => upstream?.server.close(resolve));
   });
 
-  it('keeps every call a client saw completed, exactly once', async () => {
+  void it('keeps every call a client saw completed, exactly once', async () => {
     const url = new URL(cairn.url);
     const answered: string[] = [];
     let sent = 0;

@@ -114,7 +114,7 @@ function boto(calls: Boto3Call[], credentials: Credentials & { sessionToken?: st
   return boto3Calls(cairn.url, credentials, calls);
 }
 
-describe('recording gateway in front of moto_server', { skip }, () => {
+void describe('recording gateway in front of moto_server', { skip }, () => {
   before(async () => {
     moto = await MotoServer.start();
     cairn = await CairnProcess.start(['--upstream', moto.url]);
@@ -129,7 +129,7 @@ describe('recording gateway in front of moto_server', { skip }, () => {
     await moto?.stop();
   });
 
-  it('EC2 RunInstances, DescribeInstances, TerminateInstances (AWS CLI)', async () => {
+  void it('EC2 RunInstances, DescribeInstances, TerminateInstances (AWS CLI)', async () => {
     const run = (await aws(['ec2', 'run-instances', '--image-id', 'ami-12c6146b', '--count', '1', '--instance-type', 't2.micro'])) as { Instances: { InstanceId: string }[] };
     const instanceId = run.Instances[0]!.InstanceId;
     const launched = await lookupEvent('RunInstances');
@@ -157,7 +157,7 @@ describe('recording gateway in front of moto_server', { skip }, () => {
     assert.equal(state.currentState.name, 'shutting-down');
   });
 
-  it('S3 path-style through the AWS CLI: CreateBucket, PutObject, GetObject, ListObjectsV2, DeleteObject, NoSuchBucket', async () => {
+  void it('S3 path-style through the AWS CLI: CreateBucket, PutObject, GetObject, ListObjectsV2, DeleteObject, NoSuchBucket', async () => {
     await aws(['s3api', 'create-bucket', '--bucket', 'path-bucket']);
     const created = await lookupEvent('CreateBucket');
     assertCommon(created, { eventSource: 's3.amazonaws.com', eventName: 'CreateBucket', readOnly: false, category: 'Management' });
@@ -203,7 +203,7 @@ describe('recording gateway in front of moto_server', { skip }, () => {
     assert.equal(failed.responseElements, null);
   });
 
-  it('S3 virtual-hosted through boto3 (Cairn as its HTTP proxy)', async () => {
+  void it('S3 virtual-hosted through boto3 (Cairn as its HTTP proxy)', async () => {
     const virtual = { endpoint: 'http://s3.amazonaws.com', config: { proxies: { http: cairn.url }, s3: { addressing_style: 'virtual' } } };
     const results = await boto([
       { service: 's3', operation: 'CreateBucket', params: { Bucket: 'virtual-bucket' }, ...virtual },
@@ -214,7 +214,7 @@ describe('recording gateway in front of moto_server', { skip }, () => {
       results.map((r) => r.ok),
       [true, true, true],
     );
-    assert.equal((results[2] as { result: { Body: string } }).result.Body, Buffer.from('hello').toString('base64'));
+    assert.equal((results[2] as unknown as { result: { Body: string } }).result.Body, Buffer.from('hello').toString('base64'));
     const created = await lookupEvent('CreateBucket');
     assert.equal(created.requestParameters?.bucketName, 'virtual-bucket');
     assert.equal(created.requestParameters?.Host, 'virtual-bucket.s3.amazonaws.com');
@@ -225,7 +225,7 @@ describe('recording gateway in front of moto_server', { skip }, () => {
     assert.match(got.userAgent ?? '', /Boto3\//);
   });
 
-  it('IAM CreateUser, CreateAccessKey, AttachUserPolicy, then calls with the new key are the IAM user', async () => {
+  void it('IAM CreateUser, CreateAccessKey, AttachUserPolicy, then calls with the new key are the IAM user', async () => {
     await aws(['iam', 'create-user', '--user-name', 'alice']);
     const user = await lookupEvent('CreateUser');
     assertCommon(user, { eventSource: 'iam.amazonaws.com', eventName: 'CreateUser', readOnly: false, category: 'Management' });
@@ -259,7 +259,7 @@ describe('recording gateway in front of moto_server', { skip }, () => {
     assert.equal(asAlice.userIdentity.accessKeyId, key.AccessKey.AccessKeyId);
   });
 
-  it('STS AssumeRole, then calls with the temporary credentials are the assumed role (AWS CLI and boto3)', async () => {
+  void it('STS AssumeRole, then calls with the temporary credentials are the assumed role (AWS CLI and boto3)', async () => {
     await aws(['iam', 'create-role', '--role-name', 'deployer', '--assume-role-policy-document', '{"Version":"2012-10-17","Statement":[]}']);
     const assumed = (await aws(['sts', 'assume-role', '--role-arn', `arn:aws:iam::${ACCOUNT}:role/deployer`, '--role-session-name', 'ci-run'])) as {
       Credentials: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string };
@@ -293,13 +293,13 @@ describe('recording gateway in front of moto_server', { skip }, () => {
     assert.equal(topic.userIdentity.accessKeyId, assumed.Credentials.AccessKeyId);
   });
 
-  it('a key Cairn has never seen is recorded as an unknown principal, not dropped', async () => {
+  void it('a key Cairn has never seen is recorded as an unknown principal, not dropped', async () => {
     await aws(['sqs', 'list-queues'], { accessKeyId: 'AKIAUNKNOWNKEY000001', secretAccessKey: 'x'.repeat(40) });
     const event = await lookupEvent('ListQueues');
     assert.deepEqual(event.userIdentity, { type: 'Unknown', principalId: 'AKIAUNKNOWNKEY000001', accountId: ACCOUNT, accessKeyId: 'AKIAUNKNOWNKEY000001' });
   });
 
-  it('Lambda CreateFunction and Invoke (boto3)', async () => {
+  void it('Lambda CreateFunction and Invoke (boto3)', async () => {
     const zip = 'UEsDBBQAAAAAAEGPel10ZoQaGwAAABsAAAAEAAAAaC5weWRlZiBoKGUsIGMpOgogICAgcmV0dXJuIHt9ClBLAQIUAxQAAAAAAEGPel10ZoQaGwAAABsAAAAEAAAAAAAAAAAAAACAAQAAAABoLnB5UEsFBgAAAAABAAEAMgAAAD0AAAAAAA==';
     const [role] = await boto([{ service: 'iam', operation: 'CreateRole', params: { RoleName: 'fn-role', AssumeRolePolicyDocument: '{}' } }]);
     assert.ok(role?.ok);
@@ -324,7 +324,7 @@ describe('recording gateway in front of moto_server', { skip }, () => {
     else assert.equal(invoked.errorCode, (results[1] as { code: string }).code);
   });
 
-  it('DynamoDB CreateTable and PutItem, KMS CreateKey and Encrypt (boto3)', async () => {
+  void it('DynamoDB CreateTable and PutItem, KMS CreateKey and Encrypt (boto3)', async () => {
     const results = await boto([
       {
         service: 'dynamodb',
@@ -348,7 +348,7 @@ describe('recording gateway in front of moto_server', { skip }, () => {
     assert.deepEqual(item.requestParameters, { tableName: 'orders', item: { id: { S: 'o-1' }, Total: { N: '12' } } });
     assert.deepEqual(item.resources, [{ accountId: ACCOUNT, type: 'AWS::DynamoDB::Table', ARN: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/orders` }]);
 
-    const keyId = ((results[2] as { result: { KeyMetadata: { KeyId: string; Arn: string } } }).result.KeyMetadata);
+    const keyId = (results[2] as unknown as { result: { KeyMetadata: { KeyId: string; Arn: string } } }).result.KeyMetadata;
     const key = await lookupEvent('CreateKey');
     assertCommon(key, { eventSource: 'kms.amazonaws.com', eventName: 'CreateKey', readOnly: false, category: 'Management' });
     assert.equal(key.requestParameters?.description, 'test key');
@@ -362,7 +362,7 @@ describe('recording gateway in front of moto_server', { skip }, () => {
     assert.deepEqual(encrypt.resources, [{ accountId: ACCOUNT, type: 'AWS::KMS::Key', ARN: keyId.Arn }]);
   });
 
-  it('SQS, SNS and CloudWatch PutMetricData (AWS CLI)', async () => {
+  void it('SQS, SNS and CloudWatch PutMetricData (AWS CLI)', async () => {
     const queue = (await aws(['sqs', 'create-queue', '--queue-name', 'jobs'])) as { QueueUrl: string };
     await aws(['sqs', 'send-message', '--queue-url', queue.QueueUrl, '--message-body', 'hello']);
     const sent = await dataEvent('SendMessage');
@@ -388,7 +388,7 @@ describe('recording gateway in front of moto_server', { skip }, () => {
     assert.equal(metric.responseElements, null);
   });
 
-  it('an upstream error reply is passed through and recorded with its code (EC2 and JSON formats)', async () => {
+  void it('an upstream error reply is passed through and recorded with its code (EC2 and JSON formats)', async () => {
     const stderr = await awsFails(['ec2', 'terminate-instances', '--instance-ids', 'i-00000000000000000']);
     assert.match(stderr, /InvalidInstanceID\.NotFound/);
     const ec2 = await lookupEvent('TerminateInstances');
@@ -404,7 +404,7 @@ describe('recording gateway in front of moto_server', { skip }, () => {
   });
 });
 
-describe('recording gateway with an unreachable upstream', { skip }, () => {
+void describe('recording gateway with an unreachable upstream', { skip }, () => {
   let gateway: CairnProcess;
   let driver: AwsCliDriver;
 
@@ -419,7 +419,7 @@ describe('recording gateway with an unreachable upstream', { skip }, () => {
     await gateway?.dispose();
   });
 
-  it('answers an AWS-shaped error in the client protocol and records the attempt', async () => {
+  void it('answers an AWS-shaped error in the client protocol and records the attempt', async () => {
     const keys = gateway.adminCredentials();
     const runEnv = { AWS_ACCESS_KEY_ID: keys.accessKeyId, AWS_SECRET_ACCESS_KEY: keys.secretAccessKey, AWS_DEFAULT_REGION: REGION, AWS_MAX_ATTEMPTS: '1' };
     const s3 = await driver.run(['s3api', 'list-buckets', '--endpoint-url', gateway.url], runEnv);

@@ -50,7 +50,7 @@ function startUpstream(): Promise<{ server: Server; url: string; received: () =>
   );
 }
 
-describe('a 1 GiB object through the gateway', () => {
+void describe('a 1 GiB object through the gateway', () => {
   let upstream: Awaited<ReturnType<typeof startUpstream>>;
   let cairn: CairnProcess;
 
@@ -64,7 +64,7 @@ describe('a 1 GiB object through the gateway', () => {
     await new Promise((resolve) => upstream?.server.close(resolve));
   });
 
-  it('streams up and down with bounded memory, and records both calls', async (t) => {
+  void it('streams up and down with bounded memory, and records both calls', async (t) => {
     const url = new URL(cairn.url);
     const status = await new Promise<number>((resolve, reject) => {
       const req = request({ hostname: url.hostname, port: url.port, method: 'PUT', path: '/big-bucket/object.bin', headers: { 'Content-Length': GIB, Authorization: AUTH } }, (res) => {

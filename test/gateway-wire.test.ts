@@ -101,7 +101,7 @@ function flatHeaders(headers: Record<string, string>, host: string): string[] {
   return ['Host', host, ...Object.entries(headers).flat()];
 }
 
-describe('gateway wire fidelity', { skip }, () => {
+void describe('gateway wire fidelity', { skip }, () => {
   const upstream = new KeepingUpstream();
   let cairn: CairnProcess;
   let admin: Credentials;
@@ -136,7 +136,7 @@ describe('gateway wire fidelity', { skip }, () => {
     return JSON.parse(events[0]!.CloudTrailEvent) as Record<string, unknown>;
   }
 
-  it('forwards botocore requests of every protocol byte for byte, and returns the reply byte for byte', async () => {
+  void it('forwards botocore requests of every protocol byte for byte, and returns the reply byte for byte', async () => {
     const calls: BotocoreCall[] = [
       { service: 's3', operation: 'PutObject', params: { Bucket: 'wire', Key: 'k ü/x.bin', Body: 'x'.repeat(70_000), ChecksumAlgorithm: 'CRC32' }, config: { s3: { addressing_style: 'path' } } },
       { service: 's3', operation: 'PutObject', params: { Bucket: 'wire', Key: 'plain', Body: 'hello' }, config: { s3: { addressing_style: 'path' }, request_checksum_calculation: 'when_required' } },
@@ -198,7 +198,7 @@ describe('gateway wire fidelity', { skip }, () => {
     assert.equal((put.requestParameters as { key: string }).key, 'plain');
   });
 
-  it('passes Expect: 100-continue through: the body goes up only after the upstream asks for it', async () => {
+  void it('passes Expect: 100-continue through: the body goes up only after the upstream asks for it', async () => {
     const body = Buffer.alloc(200_000, 7);
     const headers = ['Host', 'cont.s3.amazonaws.com', 'Expect', '100-continue', 'Content-Length', String(body.length), 'Authorization', 'AWS4-HMAC-SHA256 Credential=AKIDCONT/20261126/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00'];
     const ok = await send(cairn.url, 'PUT', '/obj', headers, body, { waitForContinue: true });
@@ -219,7 +219,7 @@ describe('gateway wire fidelity', { skip }, () => {
     assert.equal((event.requestParameters as { bucketName: string }).bucketName, 'cont');
   });
 
-  it('answers HEAD with the upstream headers and no body; a bodiless S3 error is recorded by status', async () => {
+  void it('answers HEAD with the upstream headers and no body; a bodiless S3 error is recorded by status', async () => {
     upstream.reply = (_req, res) => {
       res.writeHead(404, { 'Content-Length': '1234', 'x-amz-request-id': 'HEAD404' });
       res.end();
@@ -242,7 +242,7 @@ describe('gateway wire fidelity', { skip }, () => {
     assert.equal(event.eventCategory, 'Data');
   });
 
-  it('records a client that disconnects mid-response', async () => {
+  void it('records a client that disconnects mid-response', async () => {
     let sent = 0;
     upstream.reply = (_req, res) => {
       res.writeHead(200, { 'Content-Type': 'application/octet-stream' });

@@ -31,7 +31,7 @@ interface ConfigFile {
 function readConfigFile(path: string): ConfigFile {
   const parsed = JSON.parse(readFileSync(path, 'utf8')) as unknown;
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`${path}: the config file must hold a JSON object`);
-  const c = parsed as Record<string, unknown>;
+  const c = parsed as ConfigFile & Record<string, unknown>;
   const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
   if (c.upstream !== undefined && typeof c.upstream !== 'string') throw new Error(`${path}: "upstream" must be a URL`);
   if (c.upstreams !== undefined && (typeof c.upstreams !== 'object' || c.upstreams === null || !Object.values(c.upstreams).every((v) => typeof v === 'string'))) {
@@ -39,7 +39,7 @@ function readConfigFile(path: string): ConfigFile {
   }
   if (c.trustedProxies !== undefined && !strings(c.trustedProxies)) throw new Error(`${path}: "trustedProxies" must be a list of addresses`);
   if (c.identities !== undefined && typeof c.identities !== 'string') throw new Error(`${path}: "identities" must be a file name`);
-  return c as ConfigFile;
+  return c;
 }
 
 function parseUrl(text: string, what: string): URL {

@@ -134,7 +134,10 @@ class ForwardedCall {
       if (this.finished || this.recording) return;
       outgoing.destroy();
       const sent = this.responseBody.size;
-      this.record({ code: 'ClientDisconnected', message: `The client closed the connection before the response was complete (${sent} response bytes from the upstream).` });
+      this.record({ code: 'ClientDisconnected', message: `The client closed the connection before the response was complete (${sent} response bytes from the upstream).` }).catch(
+        // Already logged by record(); nobody is left to answer.
+        () => undefined,
+      );
     });
   }
 
@@ -185,7 +188,8 @@ class ForwardedCall {
   private upstreamLost(): void {
     if (this.lost || this.finished) return;
     this.lost = true;
-    this.record({ code: 'UpstreamConnectionLost', message: 'The upstream closed the connection before its response was complete.' }).finally(() => this.res.destroy());
+    const cut = (): void => void this.res.destroy();
+    this.record({ code: 'UpstreamConnectionLost', message: 'The upstream closed the connection before its response was complete.' }).then(cut, cut);
   }
 
   private sendHead(): void {

@@ -78,9 +78,9 @@ const CALLS: (BotocoreCall & { expectService?: string; labels?: Record<string, s
   { service: 'sesv2', operation: 'ListEmailIdentities', params: {} },
 ];
 
-describe('service and operation resolution on real botocore requests', () => {
+void describe('service and operation resolution on real botocore requests', () => {
   const skip = requireProgram('python3');
-  it('resolves every call to its service and operation, with AWS endpoints and a local endpoint', { skip }, () => {
+  void it('resolves every call to its service and operation, with AWS endpoints and a local endpoint', { skip }, () => {
     const calls = CALLS.flatMap((c) => [c, { ...c, endpoint: LOCAL }]);
     const requests = botocoreRequests(calls);
     assert.equal(requests.length, calls.length);
@@ -99,8 +99,8 @@ describe('service and operation resolution on real botocore requests', () => {
   });
 });
 
-describe('service resolution order', () => {
-  it('takes the credential scope before the host', () => {
+void describe('service resolution order', () => {
+  void it('takes the credential scope before the host', () => {
     const { guess } = resolve('POST', 'https://ec2.us-east-1.amazonaws.com/', {
       authorization: 'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261126/eu-west-1/iam/aws4_request, SignedHeaders=host, Signature=00',
     });
@@ -109,13 +109,13 @@ describe('service resolution order', () => {
     assert.equal(guess.region, 'eu-west-1');
   });
 
-  it('uses the target prefix of an unsigned JSON call', () => {
+  void it('uses the target prefix of an unsigned JSON call', () => {
     const { guess, resolution } = resolve('POST', 'http://127.0.0.1:9000/', { 'x-amz-target': 'DynamoDB_20120810.GetItem' });
     assert.equal(guess.evidence, 'target');
     assert.equal(resolution?.operation, 'GetItem');
   });
 
-  it('reads the service from an AWS host name and a virtual-hosted bucket', () => {
+  void it('reads the service from an AWS host name and a virtual-hosted bucket', () => {
     assert.deepEqual(resolve('GET', 'https://sqs.eu-west-1.amazonaws.com/', {}).guess.candidates.map((s) => s.id), ['sqs']);
     const bucket = resolve('GET', 'https://my.bucket.s3.eu-west-1.amazonaws.com/key?tagging', {});
     assert.equal(bucket.resolution?.operation, 'GetObjectTagging');
@@ -123,23 +123,23 @@ describe('service resolution order', () => {
     assert.equal(bucket.resolution?.labels.Key, 'key');
   });
 
-  it('resolves a presigned S3 URL by its query credential', () => {
+  void it('resolves a presigned S3 URL by its query credential', () => {
     const { guess, resolution } = resolve('GET', 'http://127.0.0.1:9000/b/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKID%2F20261126%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Signature=00', {});
     assert.equal(guess.evidence, 'scope');
     assert.equal(resolution?.operation, 'GetObject');
   });
 
-  it('finds a query action without any signature by Action and Version', () => {
+  void it('finds a query action without any signature by Action and Version', () => {
     const { resolution } = resolve('GET', 'http://127.0.0.1:9000/?Action=DescribeTargetGroups&Version=2015-12-01', {});
     assert.equal(resolution?.service.id, 'elbv2');
   });
 
-  it('leaves an unknown operation unresolved', () => {
+  void it('leaves an unknown operation unresolved', () => {
     const { resolution } = resolve('POST', 'http://127.0.0.1:9000/', { 'x-amz-target': 'DynamoDB_20120810.NoSuchThing' });
     assert.equal(resolution, undefined);
   });
 
-  it('splits absolute-form (proxy) request targets', () => {
+  void it('splits absolute-form (proxy) request targets', () => {
     assert.deepEqual(splitRequestTarget('http://b.s3.amazonaws.com/k?acl'), { path: '/k', query: 'acl', host: 'b.s3.amazonaws.com' });
     assert.deepEqual(splitRequestTarget('/x'), { path: '/x', query: '' });
   });

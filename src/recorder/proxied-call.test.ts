@@ -37,8 +37,8 @@ function exchange(call: ResolvedCall, request: Partial<ProxiedExchange['request'
 const form = (text: string): Buffer => Buffer.from(text);
 const FORM = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
 
-describe('recording a proxied call', () => {
-  it('reads query-protocol parameters in member naming, with nested lists and maps', () => {
+void describe('recording a proxied call', () => {
+  void it('reads query-protocol parameters in member naming, with nested lists and maps', () => {
     const { call } = recordProxiedCall(
       exchange(resolved('sns', 'CreateTopic'), {
         headers: FORM,
@@ -48,7 +48,7 @@ describe('recording a proxied call', () => {
     assert.deepEqual(call.requestParameters, { name: 'alerts', attributes: { DisplayName: 'Ops' }, tags: [{ key: 'env', value: 'prod' }] });
   });
 
-  it('writes EC2 lists as CloudTrail does (items sets) and prefixes EC2 error codes', () => {
+  void it('writes EC2 lists as CloudTrail does (items sets) and prefixes EC2 error codes', () => {
     const { call } = recordProxiedCall(
       exchange(
         resolved('ec2', 'DescribeInstances'),
@@ -66,7 +66,7 @@ describe('recording a proxied call', () => {
     assert.equal(call.readOnly, true);
   });
 
-  it('reads REST-JSON bindings (uri, query, header) and the JSON body; responseElements for a mutating call', () => {
+  void it('reads REST-JSON bindings (uri, query, header) and the JSON body; responseElements for a mutating call', () => {
     const { call } = recordProxiedCall(
       exchange(
         resolved('lambda', 'UpdateFunctionConfiguration', { FunctionName: 'fn' }),
@@ -81,7 +81,7 @@ describe('recording a proxied call', () => {
     assert.equal(call.eventCategory, 'Management');
   });
 
-  it('reads JSON-protocol errors from __type and from the x-amzn-ErrorType header', () => {
+  void it('reads JSON-protocol errors from __type and from the x-amzn-ErrorType header', () => {
     const call = resolved('dynamodb', 'GetItem');
     const fromBody = recordProxiedCall(
       exchange(call, { body: Buffer.from('{"TableName":"t","Key":{"id":{"S":"1"}}}') }, { status: 400, body: Buffer.from('{"__type":"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException","message":"Requested resource not found"}') }),
@@ -95,7 +95,7 @@ describe('recording a proxied call', () => {
     assert.equal(fromHeader.errorCode, 'InternalServerError');
   });
 
-  it('reads RPC v2 CBOR bodies and errors', () => {
+  void it('reads RPC v2 CBOR bodies and errors', () => {
     const call = resolved('cloudwatch', 'PutMetricData');
     // {"Namespace": "App", "MetricData": [{"MetricName": "m", "Value": 1.5}]}
     const body = Buffer.from('a2694e616d657370616365634170706a4d65747269634461746181a26a4d65747269634e616d65616d6556616c7565f93e00', 'hex');
@@ -108,7 +108,7 @@ describe('recording a proxied call', () => {
     assert.equal(failed.errorMessage, 'bad');
   });
 
-  it('reads S3 requests (bucket, key, Host, sub-resources, XML payload) and S3 errors', () => {
+  void it('reads S3 requests (bucket, key, Host, sub-resources, XML payload) and S3 errors', () => {
     const call = resolved('s3', 'PutBucketVersioning', { Bucket: 'logs' });
     const { call: versioning } = recordProxiedCall(
       exchange(
@@ -124,7 +124,7 @@ describe('recording a proxied call', () => {
     assert.equal(versioning.responseElements, null);
   });
 
-  it('records S3 header outputs by header name as responseElements', () => {
+  void it('records S3 header outputs by header name as responseElements', () => {
     const call = { ...resolved('s3', 'PutObject', { Key: 'a.txt' }), virtualBucket: 'photos' };
     const { call: put } = recordProxiedCall(
       exchange(call, { method: 'PUT', path: '/a.txt', headers: { host: 'photos.s3.amazonaws.com' } }, { headers: { etag: '"e"', 'x-amz-version-id': 'v1', 'x-amz-server-side-encryption': 'AES256' } }),
@@ -136,14 +136,14 @@ describe('recording a proxied call', () => {
     ]);
   });
 
-  it('hides secrets in parameters and replies', () => {
+  void it('hides secrets in parameters and replies', () => {
     const { call } = recordProxiedCall(
       exchange(resolved('secretsmanager', 'CreateSecret'), { body: Buffer.from('{"Name":"db","SecretString":"hunter2"}') }, { body: Buffer.from('{"ARN":"arn:x","Name":"db"}') }),
     );
     assert.deepEqual(buildRecord(call).requestParameters, { name: 'db', secretString: 'HIDDEN_DUE_TO_SECURITY_REASONS' });
   });
 
-  it('learns the identities STS hands out: federation tokens, session tokens and web identities', () => {
+  void it('learns the identities STS hands out: federation tokens, session tokens and web identities', () => {
     const sts = (operation: string, result: string, params = ''): ReturnType<typeof recordProxiedCall> =>
       recordProxiedCall(
         exchange(resolved('sts', operation), { headers: FORM, body: form(`Action=${operation}&Version=2011-06-15${params}`) }, { body: Buffer.from(`<${operation}Response><${operation}Result>${result}</${operation}Result></${operation}Response>`) }),
@@ -176,7 +176,7 @@ describe('recording a proxied call', () => {
     assert.equal((buildRecord(web.call).responseElements?.credentials as Record<string, string>).sessionToken, 'HIDDEN_DUE_TO_SECURITY_REASONS');
   });
 
-  it('records a gateway-side failure with its code and no upstream reply', () => {
+  void it('records a gateway-side failure with its code and no upstream reply', () => {
     const { call, learned } = recordProxiedCall({ ...exchange(resolved('sqs', 'ListQueues'), { body: Buffer.from('{}') }), failure: { code: 'ServiceUnavailable', message: 'down' } });
     assert.equal(call.errorCode, 'ServiceUnavailable');
     assert.equal(call.errorMessage, 'down');
@@ -184,7 +184,7 @@ describe('recording a proxied call', () => {
     assert.deepEqual(learned, []);
   });
 
-  it('never throws on malformed bodies: the event keeps what could be read', () => {
+  void it('never throws on malformed bodies: the event keeps what could be read', () => {
     const { call } = recordProxiedCall(exchange(resolved('kms', 'CreateKey'), { body: Buffer.from('{not json') }, { body: Buffer.from('<<<') }));
     assert.equal(call.requestParameters, null);
     assert.equal(call.responseElements, null);
@@ -192,14 +192,14 @@ describe('recording a proxied call', () => {
   });
 });
 
-describe('XML and form readers', () => {
-  it('parses entities, CDATA, namespaces and member/item lists', () => {
+void describe('XML and form readers', () => {
+  void it('parses entities, CDATA, namespaces and member/item lists', () => {
     const root = parseXml('<?xml version="1.0"?><a:R xmlns:a="x"><L><member>1</member><member>2</member></L><S><item><v>&lt;x&gt; &amp;</v></item></S><C><![CDATA[<raw>]]></C></a:R>');
     assert.deepEqual(xmlToValue(root!), { l: ['1', '2'], s: { items: [{ v: '<x> &' }] }, c: '<raw>' });
     assert.equal(parseXml('<a><b></a>'), undefined);
   });
 
-  it('decodes numbered and member lists', () => {
+  void it('decodes numbered and member lists', () => {
     assert.deepEqual(decodeForm([['A.member.2', 'y'], ['A.member.1', 'x'], ['B.1.C', 'z']]), { A: ['x', 'y'], B: [{ C: 'z' }] });
   });
 });

@@ -80,7 +80,7 @@ function queryParameters(call: ResolvedCall, request: CapturedRequest): Record<s
 
 /** EC2 writes lists as `{items: [...]}` and scalar list members as `{<name>: value}`. */
 function ec2Value(name: string, value: unknown): unknown {
-  if (Array.isArray(value)) return { items: value.map((v) => (v !== null && typeof v === 'object' ? ec2Value(name, v) : { [name]: v })) };
+  if (Array.isArray(value)) return { items: (value as unknown[]).map((v) => (v !== null && typeof v === 'object' ? ec2Value(name, v) : { [name]: v })) };
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
