@@ -47,8 +47,10 @@ export function recordProxiedCall(x: ProxiedExchange): ProxiedRecord {
   const params = resolved ? safely(() => requestParameters(resolved, x.request), null) : null;
   const response = x.response;
   const failed = response !== undefined && isErrorStatus(response.status);
-  const reply = resolved && response && !failed ? safely(() => parseReply(resolved, response), undefined) : undefined;
   const readOnly = resolved ? resolved.routing.ro === 1 : false;
+  // Read-only replies are never recorded (except STS credentials); reading them would only cost time.
+  const wantsReply = resolved !== undefined && (!readOnly || resolved.routing.re === 1);
+  const reply = resolved && response && !failed && wantsReply ? safely(() => parseReply(resolved, response), undefined) : undefined;
   const upstreamError = response && failed ? readUpstreamError(resolved?.service.protocol, response) : undefined;
   const error = x.failure ?? upstreamError;
   const succeeded = response !== undefined && !failed && !x.failure;
