@@ -135,7 +135,7 @@ void describe('recording gateway in front of moto_server', { skip }, () => {
     const launched = await lookupEvent('RunInstances');
     assertCommon(launched, { eventSource: 'ec2.amazonaws.com', eventName: 'RunInstances', readOnly: false, category: 'Management' });
     assertRoot(launched);
-    assert.equal(launched.requestParameters?.imageId, 'ami-12c6146b');
+    assert.deepEqual(launched.requestParameters?.instancesSet, { items: [{ imageId: 'ami-12c6146b', minCount: 1, maxCount: 1 }] });
     assert.equal(launched.requestParameters?.instanceType, 't2.micro');
     const items = (launched.responseElements?.instancesSet as { items: { instanceId: string }[] }).items;
     assert.equal(items[0]!.instanceId, instanceId);

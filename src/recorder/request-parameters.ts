@@ -75,7 +75,20 @@ function queryParameters(call: ResolvedCall, request: CapturedRequest): Record<s
       out[memberOf.get(wire) ?? wire] = value;
     }
   }
-  return call.service.protocol === 'ec2' ? out : (toRecordMembers(out) as Record<string, unknown>);
+  if (call.service.protocol !== 'ec2') return toRecordMembers(out) as Record<string, unknown>;
+  return call.operation === 'RunInstances' ? runInstancesShape(out) : out;
+}
+
+/** CloudTrail writes RunInstances' launch members inside `instancesSet.items`, counts as numbers. */
+function runInstancesShape(params: Record<string, unknown>): Record<string, unknown> {
+  const launch: Record<string, unknown> = {};
+  for (const name of ['imageId', 'minCount', 'maxCount', 'keyName']) {
+    if (params[name] === undefined) continue;
+    const value = params[name];
+    launch[name] = name.endsWith('Count') && typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+    delete params[name];
+  }
+  return Object.keys(launch).length > 0 ? { instancesSet: { items: [launch] }, ...params } : params;
 }
 
 /** EC2 writes lists as `{items: [...]}` and scalar list members as `{<name>: value}`. */
