@@ -88,7 +88,9 @@ void describe('gateway configuration file', () => {
     assert.match(cairn.output, /Recording gateway: forwarding default → http:\/\/127\.0\.0\.1:\d+, s3 → http:\/\/127\.0\.0\.1:\d+/);
     assert.equal(await call(cairn.url, { Authorization: 'AWS4-HMAC-SHA256 Credential=AKIDS3/20261126/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00' }, '/bucket/key'), 200);
     assert.equal(await call(cairn.url, sqs('AKIDSQS')), 200);
-    assert.deepEqual(objects.paths, ['/bucket/key']);
+    // A signed call to a bucket named "health" is not Cairn's health probe.
+    assert.equal(await call(cairn.url, { Authorization: 'AWS4-HMAC-SHA256 Credential=AKIDS3/20261126/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00' }, '/health'), 200);
+    assert.deepEqual(objects.paths, ['/bucket/key', '/health']);
     assert.deepEqual(main.paths, ['/']);
   });
 

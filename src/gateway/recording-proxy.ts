@@ -36,6 +36,8 @@ export interface RecordingProxyOptions {
 const CAPTURE_LIMIT = 256 * 1024;
 /** Clients that sent `Expect: 100-continue` get a 100 after this long even if the upstream is silent. */
 const CONTINUE_AFTER_MS = 1_000;
+/** How long a failed call waits for the rest of its request body before it is recorded without it. */
+const BODY_WAIT_MS = 5_000;
 /** Headers about one connection, not the message: the gateway's own connections carry their own. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'upgrade']);
 
@@ -71,6 +73,7 @@ class ForwardedCall {
   private recording: Promise<void> | undefined;
   private finished = false;
   private lost = false;
+  private bodyFlowing = false;
 
   constructor(
     private readonly req: IncomingMessage,
@@ -143,8 +146,11 @@ class ForwardedCall {
 
   /** Request body: streamed to the upstream with backpressure; a copy of its start is kept for the record. */
   private pipeRequest(outgoing: ReturnType<typeof httpRequest>): void {
+    this.bodyFlowing = true;
     this.req.on('data', (chunk: Buffer) => {
       this.requestBody.add(chunk);
+      // Once the upstream is gone the rest of the body is still read (for the record), not sent.
+      if (outgoing.destroyed) return;
       if (!outgoing.write(chunk)) {
         this.req.pause();
         outgoing.once('drain', () => this.req.resume());
@@ -217,6 +223,24 @@ class ForwardedCall {
     );
   }
 
+  /**
+   * Resolves once the client's body has been read (the form body names a query call's Action), or
+   * at once when the client is not sending it (waiting for a 100 Continue that will not come).
+   */
+  private requestRead(): Promise<void> {
+    if (!this.bodyFlowing || this.req.readableEnded || this.req.destroyed) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, BODY_WAIT_MS);
+      const done = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.req.once('end', done);
+      this.req.once('close', done);
+      this.req.resume();
+    });
+  }
+
   /** Builds and commits the event once; resolves when it is durable. */
   private record(failure: { code: string; message: string } | undefined): Promise<void> {
     this.recording ??= this.commitRecord(failure);
@@ -225,6 +249,7 @@ class ForwardedCall {
 
   private async commitRecord(failure: { code: string; message: string } | undefined): Promise<void> {
     try {
+      await this.requestRead();
       const { identity, accountId } = await this.identity;
       const response = this.response;
       const captured: CapturedResponse | undefined = response && { status: response.status, headers: response.headers, body: this.responseBody.bytes(), truncated: this.responseBody.truncated };
