@@ -447,3 +447,58 @@ void describe('recording gateway with an unreachable upstream', { skip }, () => 
     }
   });
 });
+
+void describe('recording gateway in front of moto_server enforcing IAM', { skip }, () => {
+  let enforcing: MotoServer;
+  let gateway: CairnProcess;
+  let driver: AwsCliDriver;
+
+  before(async () => {
+    // moto lets the first two calls through unauthenticated (creating bob and his key), then checks IAM.
+    enforcing = await MotoServer.start({ env: { INITIAL_NO_AUTH_ACTION_COUNT: '2' } });
+    gateway = await CairnProcess.start(['--upstream', enforcing.url]);
+    driver = AwsCliDriver.start();
+  });
+
+  after(async () => {
+    await driver?.stop();
+    await gateway?.dispose();
+    await enforcing?.stop();
+  });
+
+  void it('records AccessDenied from the upstream, attributed to the IAM user whose key was learned', async () => {
+    const keys = gateway.adminCredentials();
+    const base = { AWS_DEFAULT_REGION: REGION, AWS_MAX_ATTEMPTS: '1' };
+    const asAdmin = { ...base, AWS_ACCESS_KEY_ID: keys.accessKeyId, AWS_SECRET_ACCESS_KEY: keys.secretAccessKey };
+    const endpoint = ['--endpoint-url', gateway.url, '--output', 'json'];
+    assert.equal((await driver.run(['iam', 'create-user', '--user-name', 'bob', ...endpoint], asAdmin)).code, 0);
+    const created = await driver.run(['iam', 'create-access-key', '--user-name', 'bob', ...endpoint], asAdmin);
+    assert.equal(created.code, 0, created.stderr);
+    const bob = (JSON.parse(created.stdout) as { AccessKey: { AccessKeyId: string; SecretAccessKey: string } }).AccessKey;
+    const asBob = { ...base, AWS_ACCESS_KEY_ID: bob.AccessKeyId, AWS_SECRET_ACCESS_KEY: bob.SecretAccessKey };
+
+    const s3 = await driver.run(['s3api', 'list-buckets', ...endpoint], asBob);
+    assert.match(s3.stderr, /AccessDenied/);
+    const sqsRun = await driver.run(['sqs', 'list-queues', ...endpoint], asBob);
+    assert.notEqual(sqsRun.code, 0);
+
+    const out = await driver.run(['cloudtrail', 'lookup-events', '--lookup-attributes', `AttributeKey=AccessKeyId,AttributeValue=${bob.AccessKeyId}`, ...endpoint], asAdmin);
+    assert.equal(out.code, 0, out.stderr);
+    const records = (JSON.parse(out.stdout) as { Events: { CloudTrailEvent: string }[] }).Events.map((e) => JSON.parse(e.CloudTrailEvent) as TrailRecord);
+    const byName = new Map(records.map((r) => [r.eventName, r]));
+    const listBuckets = byName.get('ListBuckets');
+    assert.ok(listBuckets, 'ListBuckets recorded');
+    assert.equal(listBuckets.errorCode, 'AccessDenied');
+    assert.equal(listBuckets.errorMessage, 'Access Denied');
+    assert.equal(listBuckets.responseElements, null);
+    assert.equal(listBuckets.readOnly, true);
+    assert.equal(listBuckets.userIdentity.type, 'IAMUser');
+    assert.equal(listBuckets.userIdentity.userName, 'bob');
+    assert.equal(listBuckets.userIdentity.arn, `arn:aws:iam::${ACCOUNT}:user/bob`);
+    const listQueues = byName.get('ListQueues');
+    assert.ok(listQueues, 'ListQueues recorded');
+    assert.equal(listQueues.eventSource, 'sqs.amazonaws.com');
+    assert.equal(listQueues.errorCode, 'AccessDenied');
+    assert.match(listQueues.errorMessage ?? '', /user\/bob is not authorized to perform: sqs:ListQueues/);
+  });
+});
