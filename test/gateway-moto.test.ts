@@ -429,6 +429,10 @@ void describe('recording gateway with an unreachable upstream', { skip }, () => 
     assert.match(ddb.stderr, /An error occurred \(ServiceUnavailable\) when calling the ListTables operation/);
     const ec2 = await driver.run(['ec2', 'describe-vpcs', '--endpoint-url', gateway.url], runEnv);
     assert.match(ec2.stderr, /An error occurred \(ServiceUnavailable\) when calling the DescribeVpcs operation/);
+    const sns = await driver.run(['sns', 'list-topics', '--endpoint-url', gateway.url], runEnv);
+    assert.match(sns.stderr, /An error occurred \(ServiceUnavailable\) when calling the ListTopics operation/);
+    const metrics = await driver.run(['cloudwatch', 'list-metrics', '--endpoint-url', gateway.url], runEnv);
+    assert.match(metrics.stderr, /An error occurred \(ServiceUnavailable\) when calling the ListMetrics operation/);
 
     const out = await driver.run(['cloudtrail', 'lookup-events', '--endpoint-url', gateway.url, '--output', 'json'], runEnv);
     assert.equal(out.code, 0, out.stderr);
@@ -438,6 +442,8 @@ void describe('recording gateway with an unreachable upstream', { skip }, () => 
       ['ListBuckets', 's3.amazonaws.com'],
       ['ListTables', 'dynamodb.amazonaws.com'],
       ['DescribeVpcs', 'ec2.amazonaws.com'],
+      ['ListTopics', 'sns.amazonaws.com'],
+      ['ListMetrics', 'monitoring.amazonaws.com'],
     ] as const) {
       const record = byName.get(name);
       assert.ok(record, `${name} recorded`);
