@@ -16,7 +16,7 @@ import type { Authenticator, IdentityLookup } from './gateway/index.js';
 import { createGateway, RecordingProxy } from './gateway/index.js';
 import type { UpstreamMap } from './proxy/index.js';
 import type { UserIdentity } from './records/index.js';
-import { unknownIdentity } from './recorder/index.js';
+import { iamUserKey, unknownIdentity, withKnownUser } from './recorder/index.js';
 import { GroupCommitter } from './journal/index.js';
 import { CloudTrailService } from './services/index.js';
 import type { CairnStore, Credential } from './store/index.js';
@@ -134,7 +134,11 @@ function recordingProxy(store: CairnStore, config: CairnConfig, gateway: Gateway
     committer,
     identify: gatewayIdentities(store, config, gateway),
     learn: async (learned, at) => {
-      for (const { accessKeyId, identity } of learned) await store.learnedIdentities.put(accessKeyId, identity, at);
+      for (const { accessKeyId, identity } of learned) {
+        // A key of a known IAM user carries the user's real id and ARN.
+        const user = identity.type === 'IAMUser' && identity.userName && identity.accountId ? await store.learnedIdentities.get(iamUserKey(identity.accountId, identity.userName)) : undefined;
+        await store.learnedIdentities.put(accessKeyId, accessKeyId.includes(':') ? identity : withKnownUser(identity, user), at);
+      }
     },
     defaultRegion: config.region,
     trustedProxies: new Set(gateway.trustedProxies),

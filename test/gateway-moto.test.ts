@@ -226,7 +226,7 @@ void describe('recording gateway in front of moto_server', { skip }, () => {
   });
 
   void it('IAM CreateUser, CreateAccessKey, AttachUserPolicy, then calls with the new key are the IAM user', async () => {
-    await aws(['iam', 'create-user', '--user-name', 'alice']);
+    const alice = (await aws(['iam', 'create-user', '--user-name', 'alice'])) as { User: { UserId: string } };
     const user = await lookupEvent('CreateUser');
     assertCommon(user, { eventSource: 'iam.amazonaws.com', eventName: 'CreateUser', readOnly: false, category: 'Management' });
     assert.deepEqual(user.requestParameters, { userName: 'alice' });
@@ -255,6 +255,7 @@ void describe('recording gateway in front of moto_server', { skip }, () => {
     const asAlice = await lookupEvent('ListTopics');
     assert.equal(asAlice.userIdentity.type, 'IAMUser');
     assert.equal(asAlice.userIdentity.userName, 'alice');
+    assert.equal(asAlice.userIdentity.principalId, alice.User.UserId, 'the user id the upstream gave alice');
     assert.equal(asAlice.userIdentity.arn, `arn:aws:iam::${ACCOUNT}:user/alice`);
     assert.equal(asAlice.userIdentity.accessKeyId, key.AccessKey.AccessKeyId);
   });

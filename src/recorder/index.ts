@@ -6,5 +6,5 @@ export type { ProxiedExchange, ProxiedRecord } from './proxied-call.js';
 export type { CapturedRequest, ResolvedCall } from './request-parameters.js';
 export type { CapturedResponse } from './response-reading.js';
 export type { LearnedIdentity } from './learned-identity.js';
-export { unknownIdentity } from './learned-identity.js';
+export { unknownIdentity, iamUserKey, withKnownUser } from './learned-identity.js';
 export { encodeCborStringMap } from './cbor.js';

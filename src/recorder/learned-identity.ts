@@ -30,6 +30,14 @@ export function learnIdentities(
 ): LearnedIdentity[] {
   const creationDate = new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const attributes = { creationDate, mfaAuthenticated: 'false' };
+  if (call.service.id === 'iam' && (call.operation === 'CreateUser' || call.operation === 'GetUser')) {
+    // The user's unique id (AIDA...), so keys made for the user later carry it as principalId.
+    const userName = str(dig(reply, 'user', 'userName'));
+    const id = str(dig(reply, 'user', 'userId'));
+    const arn = str(dig(reply, 'user', 'arn'));
+    if (!userName || !id || !arn) return [];
+    return [{ accessKeyId: iamUserKey(accountId, userName), identity: { type: 'IAMUser', principalId: id, arn, accountId, userName } }];
+  }
   if (call.service.id === 'iam' && call.operation === 'CreateAccessKey') {
     const accessKeyId = str(dig(reply, 'accessKey', 'accessKeyId'));
     const userName = str(dig(reply, 'accessKey', 'userName')) ?? str(params?.userName) ?? str(caller.userName);
@@ -74,6 +82,20 @@ export function learnIdentities(
     return [{ accessKeyId, identity: { ...base, accessKeyId, sessionContext: { attributes } } }];
   }
   return [];
+}
+
+/**
+ * Where an IAM user's id and ARN are kept among learned identities (not an access key: no key id
+ * contains ':'); `withKnownUser` reads it back.
+ */
+export function iamUserKey(accountId: string, userName: string): string {
+  return `iam-user:${accountId}:${userName}`;
+}
+
+/** An IAMUser identity with the user's real id and ARN (path included), when the user is known. */
+export function withKnownUser(identity: UserIdentity, user: UserIdentity | undefined): UserIdentity {
+  if (!user || identity.type !== 'IAMUser') return identity;
+  return { ...identity, principalId: user.principalId, arn: user.arn };
 }
 
 /** How CloudTrail records a caller whose key it cannot attribute. */
