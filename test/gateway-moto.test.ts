@@ -294,6 +294,32 @@ void describe('recording gateway in front of moto_server', { skip }, () => {
     assert.equal(topic.userIdentity.accessKeyId, assumed.Credentials.AccessKeyId);
   });
 
+  void it('STS GetFederationToken and GetSessionToken keys are attributed as FederatedUser and as the caller in a session (boto3)', async () => {
+    // moto hands out one fixed key id for both; each is used before the next is issued (AWS keys are unique).
+    const [federation] = await boto([{ service: 'sts', operation: 'GetFederationToken', params: { Name: 'contractor' } }]);
+    assert.ok(federation?.ok);
+    type Issued = { Credentials: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string }; FederatedUser?: { Arn: string; FederatedUserId: string } };
+    const fed = (federation as unknown as { result: Issued }).result;
+    const keysOf = (i: Issued) => ({ accessKeyId: i.Credentials.AccessKeyId, secretAccessKey: i.Credentials.SecretAccessKey, sessionToken: i.Credentials.SessionToken });
+    await boto([{ service: 'sqs', operation: 'ListQueues', params: { QueueNamePrefix: 'fed' } }], keysOf(fed));
+    const asFederated = await lookupEvent('ListQueues');
+    assert.equal(asFederated.userIdentity.type, 'FederatedUser');
+    assert.equal(asFederated.userIdentity.arn, fed.FederatedUser!.Arn);
+    assert.equal(asFederated.userIdentity.principalId, fed.FederatedUser!.FederatedUserId);
+    assert.equal(asFederated.userIdentity.accessKeyId, fed.Credentials.AccessKeyId);
+    const issuer = (asFederated.userIdentity.sessionContext as { sessionIssuer: Record<string, string> }).sessionIssuer;
+    assert.deepEqual(issuer, { type: 'Root', principalId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:root`, accountId: ACCOUNT });
+
+    const [session] = await boto([{ service: 'sts', operation: 'GetSessionToken', params: {} }]);
+    assert.ok(session?.ok);
+    const ses = (session as unknown as { result: Issued }).result;
+    await boto([{ service: 'sqs', operation: 'ListQueues', params: { QueueNamePrefix: 'session' } }], keysOf(ses));
+    const inSession = await lookupEvent('ListQueues');
+    assert.equal(inSession.userIdentity.type, 'Root');
+    assert.equal(inSession.userIdentity.accessKeyId, ses.Credentials.AccessKeyId);
+    assert.ok((inSession.userIdentity.sessionContext as { attributes?: unknown }).attributes);
+  });
+
   void it('a key Cairn has never seen is recorded as an unknown principal, not dropped', async () => {
     await aws(['sqs', 'list-queues'], { accessKeyId: 'AKIAUNKNOWNKEY000001', secretAccessKey: 'x'.repeat(40) });
     const event = await lookupEvent('ListQueues');
