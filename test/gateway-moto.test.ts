@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { request as httpRequest } from 'node:http';
 import { AwsCliDriver } from './support/aws-cli-driver.js';
+import { botocoreRequests } from './support/botocore-requests.js';
 import type { Boto3Call } from './support/boto3.js';
 import { boto3Calls } from './support/boto3.js';
 import type { Credentials } from './support/cairn-process.js';
@@ -201,6 +203,32 @@ void describe('recording gateway in front of moto_server', { skip }, () => {
     assert.equal(failed.errorMessage, 'The specified bucket does not exist');
     assert.equal(failed.requestParameters?.bucketName, 'no-such-bucket-here');
     assert.equal(failed.responseElements, null);
+  });
+
+  void it('an aws-chunked upload (botocore, trailing checksum) passes through to moto intact', async () => {
+    await aws(['s3api', 'create-bucket', '--bucket', 'chunked-bucket']);
+    const content = 'chunk'.repeat(30_000);
+    // botocore frames uploads as aws-chunked over HTTPS only: build it so, then send its exact bytes through Cairn.
+    const [put] = botocoreRequests([
+      { service: 's3', operation: 'PutObject', params: { Bucket: 'chunked-bucket', Key: 'big.txt', Body: content, ChecksumAlgorithm: 'CRC32' }, endpoint: 'https://127.0.0.1:4443', config: { s3: { addressing_style: 'path' } } },
+    ]);
+    assert.match(put!.headers['Content-Encoding'] ?? '', /aws-chunked/);
+    const target = new URL(put!.url);
+    const status = await new Promise<number>((resolve, reject) => {
+      const url = new URL(cairn.url);
+      const req = httpRequest({ hostname: url.hostname, port: url.port, method: 'PUT', path: target.pathname + target.search, headers: { Host: target.host, ...put!.headers } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+      req.end(Buffer.from(put!.body, 'base64'));
+    });
+    assert.equal(status, 200);
+    const [got] = await boto([{ service: 's3', operation: 'GetObject', params: { Bucket: 'chunked-bucket', Key: 'big.txt' } }]);
+    assert.equal(Buffer.from((got as unknown as { result: { Body: string } }).result.Body, 'base64').toString(), content);
+    const event = await dataEvent('PutObject');
+    assert.equal(event.requestParameters?.key, 'big.txt');
+    assert.equal(event.errorCode, undefined);
   });
 
   void it('S3 virtual-hosted through boto3 (Cairn as its HTTP proxy)', async () => {
