@@ -71,7 +71,7 @@ void describe('gateway configuration file', () => {
     objects = await startUpstream('objects');
     const identity = { type: 'IAMUser', principalId: 'AIDAFILEIDENTITY', arn: `arn:aws:iam::${ACCOUNT}:user/ci`, accountId: ACCOUNT, accessKeyId: 'AKIAFROMFILE', userName: 'ci' };
     writeFileSync(join(dir, 'identities.json'), JSON.stringify([identity]));
-    writeFileSync(join(dir, 'cairn.json'), JSON.stringify({ upstream: main.url, upstreams: { s3: objects.url }, trustedProxies: ['127.0.0.1'], identities: 'identities.json' }));
+    writeFileSync(join(dir, 'cairn.json'), JSON.stringify({ upstream: main.url, upstreams: { s3: `${objects.url}/base` }, trustedProxies: ['127.0.0.1'], identities: 'identities.json' }));
     cairn = await CairnProcess.start(['--config', join(dir, 'cairn.json')]);
     plain = await CairnProcess.start(['--upstream', main.url]);
   });
@@ -85,12 +85,13 @@ void describe('gateway configuration file', () => {
   });
 
   void it('sends each service to its own upstream and the rest to the default', async () => {
-    assert.match(cairn.output, /Recording gateway: forwarding default → http:\/\/127\.0\.0\.1:\d+, s3 → http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(cairn.output, /Recording gateway: forwarding default → http:\/\/127\.0\.0\.1:\d+, s3 → http:\/\/127\.0\.0\.1:\d+\/base/);
     assert.equal(await call(cairn.url, { Authorization: 'AWS4-HMAC-SHA256 Credential=AKIDS3/20261126/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00' }, '/bucket/key'), 200);
     assert.equal(await call(cairn.url, sqs('AKIDSQS')), 200);
     // A signed call to a bucket named "health" is not Cairn's health probe.
     assert.equal(await call(cairn.url, { Authorization: 'AWS4-HMAC-SHA256 Credential=AKIDS3/20261126/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00' }, '/health'), 200);
-    assert.deepEqual(objects.paths, ['/bucket/key', '/health']);
+    // The s3 upstream was configured with a base path: it goes in front.
+    assert.deepEqual(objects.paths, ['/base/bucket/key', '/base/health']);
     assert.deepEqual(main.paths, ['/']);
   });
 

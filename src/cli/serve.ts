@@ -39,7 +39,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
   const cairn = await startCairn(config);
   const out: string[] = [`Cairn is listening on ${cairn.url} (data in ${config.dataDir}, auth ${config.auth})`];
   if (gateway) {
-    const routes = [...(gateway.upstreams.default ? [`default → ${gateway.upstreams.default.origin}`] : []), ...[...gateway.upstreams.byService].map(([s, u]) => `${s} → ${u.origin}`)];
+    const routes = [...(gateway.upstreams.default ? [`default → ${gateway.upstreams.default.origin}`] : []), ...[...gateway.upstreams.byService].map(([s, u]) => `${s} → ${u.origin}${u.pathname.replace(/\/$/, '')}`)];
     out.push(`Recording gateway: forwarding ${routes.join(', ')}`);
   }
   if (cairn.createdAdminKey) {

@@ -102,7 +102,8 @@ class ForwardedCall {
       hostname: upstream.hostname.replace(/^\[|\]$/g, ''),
       port: upstream.port || (secure ? 443 : 80),
       method: this.req.method,
-      path: `${path}${query ? `?${query}` : ''}`,
+      // An upstream configured with a base path (http://host/prefix) gets it in front of each call's path.
+      path: `${upstream.pathname.replace(/\/$/, '')}${path}${query ? `?${query}` : ''}`,
       headers: forwardedHeaders(this.req.rawHeaders),
       setHost: false,
       agent: secure ? this.options.agents.https : this.options.agents.http,
