@@ -111,6 +111,12 @@ void describe('a 1 GiB object through the gateway', () => {
       assert.equal(record.requestID, requestId);
       assert.equal(record.errorCode, undefined);
       assert.deepEqual(record.requestParameters, { bucketName: 'big-bucket', Host: url.host, key: 'object.bin' });
+      assert.deepEqual(record.additionalEventData, {
+        SignatureVersion: 'SigV4',
+        bytesTransferredIn: name === 'PutObject' ? GIB : 0,
+        AuthenticationMethod: 'AuthHeader',
+        bytesTransferredOut: name === 'GetObject' ? GIB : 0,
+      });
     }
   });
 });

@@ -267,6 +267,8 @@ class ForwardedCall {
         identity,
         sourceIPAddress: clientAddress(this.req, this.options.trustedProxies),
         userAgent: headerValue(this.req, 'user-agent'),
+        bytesIn: this.requestBody.size,
+        bytesOut: this.responseBody.size,
         request: { method: this.view.method, path: this.view.path, query: parseQuery(this.view.query), headers: this.view.headers, body, truncated: this.requestBody.truncated },
         ...(captured ? { response: captured } : {}),
         ...(failure ? { failure } : {}),

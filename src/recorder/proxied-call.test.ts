@@ -126,9 +126,17 @@ void describe('recording a proxied call', () => {
 
   void it('records S3 header outputs by header name as responseElements', () => {
     const call = { ...resolved('s3', 'PutObject', { Key: 'a.txt' }), virtualBucket: 'photos' };
-    const { call: put } = recordProxiedCall(
-      exchange(call, { method: 'PUT', path: '/a.txt', headers: { host: 'photos.s3.amazonaws.com' } }, { headers: { etag: '"e"', 'x-amz-version-id': 'v1', 'x-amz-server-side-encryption': 'AES256' } }),
-    );
+    const { call: put } = recordProxiedCall({
+      ...exchange(
+        call,
+        { method: 'PUT', path: '/a.txt', query: [['X-Amz-Algorithm', 'AWS4-HMAC-SHA256'], ['X-Amz-Signature', 'ab']], headers: { host: 'photos.s3.amazonaws.com' } },
+        { headers: { etag: '"e"', 'x-amz-version-id': 'v1', 'x-amz-server-side-encryption': 'AES256', 'x-amz-id-2': 'id2' } },
+      ),
+      bytesIn: 5,
+      bytesOut: 0,
+    });
+    assert.deepEqual(put.additionalEventData, { SignatureVersion: 'SigV4', bytesTransferredIn: 5, AuthenticationMethod: 'QueryString', 'x-amz-id-2': 'id2', bytesTransferredOut: 0 });
+    assert.deepEqual(put.requestParameters, { bucketName: 'photos', Host: 'photos.s3.amazonaws.com', key: 'a.txt' });
     assert.deepEqual(put.responseElements, { 'x-amz-server-side-encryption': 'AES256', 'x-amz-version-id': 'v1' });
     assert.deepEqual(put.resources, [
       { type: 'AWS::S3::Object', ARN: 'arn:aws:s3:::photos/a.txt' },

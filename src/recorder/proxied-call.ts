@@ -31,6 +31,9 @@ export interface ProxiedExchange {
   request: CapturedRequest;
   /** The upstream's reply, when one arrived. */
   response?: CapturedResponse;
+  /** Body bytes that crossed the gateway: from the client, and back to it. */
+  bytesIn?: number;
+  bytesOut?: number;
   /** What went wrong at the gateway (upstream unreachable, client gone), when something did. */
   failure?: { code: string; message: string };
 }
@@ -76,11 +79,27 @@ export function recordProxiedCall(x: ProxiedExchange): ProxiedRecord {
     eventCategory: data ? 'Data' : 'Management',
     ...(resolved && API_VERSION_SERVICES.has(resolved.service.id) ? { apiVersion: resolved.service.apiVersion } : {}),
     ...(resources ? { resources } : {}),
+    ...(resolved?.service.id === 's3' ? { additionalEventData: s3EventData(x) } : {}),
     ...(x.tls ? { tls: x.tls } : {}),
     ...(error ? { errorCode: error.code, ...(error.message ? { errorMessage: error.message } : {}) } : {}),
   };
   const learned = resolved && succeeded ? safely(() => learnIdentities(resolved, params, reply, x.identity, x.accountId, x.arrivedAt), []) : [];
   return { call, learned };
+}
+
+/** What S3 events carry in additionalEventData: how the call was signed and the bytes it moved. */
+function s3EventData(x: ProxiedExchange): Record<string, unknown> {
+  const authorization = x.request.headers.authorization ?? '';
+  const presigned = x.request.query.some(([key]) => key === 'X-Amz-Signature' || key === 'Signature');
+  const v4 = authorization.startsWith('AWS4-') || x.request.query.some(([key]) => key === 'X-Amz-Algorithm');
+  const data: Record<string, unknown> = { SignatureVersion: v4 ? 'SigV4' : 'SigV2' };
+  if (x.tls) data.CipherSuite = x.tls.cipherSuite;
+  data.bytesTransferredIn = x.bytesIn ?? 0;
+  data.AuthenticationMethod = presigned ? 'QueryString' : 'AuthHeader';
+  const id2 = x.response?.headers['x-amz-id-2'];
+  if (id2) data['x-amz-id-2'] = id2;
+  data.bytesTransferredOut = x.bytesOut ?? 0;
+  return data;
 }
 
 /**

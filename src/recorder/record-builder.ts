@@ -15,6 +15,7 @@ export interface ApiCall {
   userAgent: string | undefined;
   requestParameters: Record<string, unknown> | null;
   responseElements: Record<string, unknown> | null;
+  additionalEventData?: Record<string, unknown>;
   errorCode?: string;
   errorMessage?: string;
   requestId: string;
@@ -48,6 +49,7 @@ export function buildRecord(call: ApiCall): CloudTrailRecord {
   if (call.errorMessage !== undefined) record.errorMessage = cap(call.errorMessage);
   record.requestParameters = capElements(call.requestParameters);
   record.responseElements = capElements(call.responseElements);
+  if (call.additionalEventData) record.additionalEventData = call.additionalEventData;
   record.requestID = cap(call.requestId);
   record.eventID = call.eventId;
   record.readOnly = call.readOnly;
