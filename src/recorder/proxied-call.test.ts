@@ -192,6 +192,19 @@ void describe('recording a proxied call', () => {
     assert.deepEqual(learned, []);
   });
 
+  void it('records a call the routing table does not know with the names the gateway could read', () => {
+    const { call } = recordProxiedCall({
+      ...exchange(resolved('sqs', 'ListQueues'), { body: Buffer.from('{}') }, { status: 400, body: Buffer.from('{"__type":"UnknownOperationException"}') }),
+      resolved: undefined,
+      unresolved: { eventSource: 'sqs.amazonaws.com', eventName: 'ListQueuesV9' },
+    });
+    assert.equal(call.eventSource, 'sqs.amazonaws.com');
+    assert.equal(call.eventName, 'ListQueuesV9');
+    assert.equal(call.errorCode, 'UnknownOperationException');
+    assert.equal(call.requestParameters, null);
+    assert.equal(call.eventCategory, 'Management');
+  });
+
   void it('never throws on malformed bodies: the event keeps what could be read', () => {
     const { call } = recordProxiedCall(exchange(resolved('kms', 'CreateKey'), { body: Buffer.from('{not json') }, { body: Buffer.from('<<<') }));
     assert.equal(call.requestParameters, null);
