@@ -220,6 +220,19 @@ void describe('XML and form readers', () => {
     assert.equal(parseXml('<a><b></a>'), undefined);
   });
 
+  void it('reads REST-XML lists whose members are named in the singular (Route 53 change batches)', () => {
+    const call = resolved('route53', 'ChangeResourceRecordSets', { Id: 'Z1' });
+    const body =
+      '<ChangeResourceRecordSetsRequest xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><ChangeBatch><Changes><Change><Action>CREATE</Action>' +
+      '<ResourceRecordSet><Name>a.example.com</Name><Type>A</Type><ResourceRecords><ResourceRecord><Value>192.0.2.1</Value></ResourceRecord></ResourceRecords></ResourceRecordSet>' +
+      '</Change></Changes></ChangeBatch></ChangeResourceRecordSetsRequest>';
+    const { call: recorded } = recordProxiedCall(exchange(call, { path: '/2013-04-01/hostedzone/Z1/rrset/', body: Buffer.from(body) }, {}));
+    assert.deepEqual(recorded.requestParameters, {
+      hostedZoneId: 'Z1',
+      changeBatch: { changes: [{ action: 'CREATE', resourceRecordSet: { name: 'a.example.com', type: 'A', resourceRecords: [{ value: '192.0.2.1' }] } }] },
+    });
+  });
+
   void it('decodes numbered and member lists', () => {
     assert.deepEqual(decodeForm([['A.member.2', 'y'], ['A.member.1', 'x'], ['B.1.C', 'z']]), { A: ['x', 'y'], B: [{ C: 'z' }] });
   });

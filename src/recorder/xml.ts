@@ -64,6 +64,8 @@ export function xmlToValue(element: XmlElement, options: { keepNames?: boolean }
   const names = new Set(element.children.map((c) => c.name));
   if (names.size === 1 && names.has('member')) return element.children.map((c) => xmlToValue(c, options));
   if (names.size === 1 && names.has('item')) return { items: element.children.map((c) => xmlToValue(c, options)) };
+  // REST-XML lists name their members in the singular: <Changes><Change/></Changes>.
+  if (names.size === 1 && isPluralOf(element.name, element.children[0]!.name)) return element.children.map((c) => xmlToValue(c, options));
   const out: Record<string, unknown> = {};
   for (const c of element.children) {
     const key = options.keepNames ? c.name : lowerCamel(c.name);
@@ -74,6 +76,10 @@ export function xmlToValue(element: XmlElement, options: { keepNames?: boolean }
     else out[key] = [existing, value];
   }
   return out;
+}
+
+function isPluralOf(list: string, member: string): boolean {
+  return list === `${member}s` || list === `${member}es` || (member.endsWith('y') && list === `${member.slice(0, -1)}ies`);
 }
 
 export function lowerCamel(name: string): string {
