@@ -1,5 +1,5 @@
 /** Module rules for src/: see docs/ARCHITECTURE.md ("Module graph"). */
-const PURE = '^src/(records|services|protocol|api|recorder)/';
+const PURE = '^src/(records|services|protocol|api|recorder|proxy)/';
 module.exports = {
   forbidden: [
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
@@ -12,7 +12,7 @@ module.exports = {
     },
     {
       name: 'pure-cores-without-io',
-      comment: 'Records, recorder, services, protocol and api are pure: no file, network or database access.',
+      comment: 'Records, recorder, proxy, services, protocol and api are pure: no file, network or database access.',
       severity: 'error',
       from: { path: PURE, pathNot: '\\.test\\.ts$' },
       to: { dependencyTypes: ['core', 'npm'], path: '^(fs|node:fs|net|node:net|http|node:http|https|node:https|child_process|node:child_process|better-sqlite3|pg|undici)' },

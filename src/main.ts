@@ -5,13 +5,18 @@
 import { randomBytes } from 'node:crypto';
 import { renameSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import pino from 'pino';
 import type { Logger } from 'pino';
 import { cachedCredentialLookup, emulatorCredential, identityFor, newAccessKey, readCredentialScope, verifySigV4 } from './auth/index.js';
-import type { Authenticator } from './gateway/index.js';
-import { createGateway } from './gateway/index.js';
+import type { Authenticator, IdentityLookup } from './gateway/index.js';
+import { createGateway, RecordingProxy } from './gateway/index.js';
+import type { UpstreamMap } from './proxy/index.js';
+import type { UserIdentity } from './records/index.js';
+import { iamUserKey, unknownIdentity, withKnownUser } from './recorder/index.js';
 import { GroupCommitter } from './journal/index.js';
 import { CloudTrailService } from './services/index.js';
 import type { CairnStore, Credential } from './store/index.js';
@@ -29,6 +34,16 @@ export interface CairnConfig {
   bodyLimit: number;
   tls?: { cert: Buffer; key: Buffer };
   logger?: Logger;
+  /** Recording gateway mode (`--upstream` or a config file). */
+  gateway?: GatewayModeConfig;
+}
+
+export interface GatewayModeConfig {
+  upstreams: UpstreamMap;
+  /** Peers whose X-Forwarded-For is believed. */
+  trustedProxies: string[];
+  /** Identities from an identities file, by access key id. */
+  identities: ReadonlyMap<string, UserIdentity>;
 }
 
 export const DEFAULTS = {
@@ -80,6 +95,7 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
     logger,
     bodyLimit: config.bodyLimit,
     tls: config.tls,
+    ...(config.gateway ? { proxy: recordingProxy(store, config, config.gateway, committer, logger) } : {}),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -110,6 +126,42 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
       })()),
   };
 }
+
+// --- Gateway mode -------------------------------------------------------------------------------
+
+function recordingProxy(store: CairnStore, config: CairnConfig, gateway: GatewayModeConfig, committer: GroupCommitter, logger: Logger): RecordingProxy {
+  return new RecordingProxy({
+    upstreams: gateway.upstreams,
+    committer,
+    identify: gatewayIdentities(store, config, gateway),
+    learn: async (learned, at) => {
+      for (const { accessKeyId, identity } of learned) {
+        // A key of a known IAM user carries the user's real id and ARN.
+        const user = identity.type === 'IAMUser' && identity.userName && identity.accountId ? await store.learnedIdentities.get(iamUserKey(identity.accountId, identity.userName)) : undefined;
+        await store.learnedIdentities.put(accessKeyId, accessKeyId.includes(':') ? identity : withKnownUser(identity, user), at);
+      }
+    },
+    defaultRegion: config.region,
+    trustedProxies: new Set(gateway.trustedProxies),
+    logger,
+    agents: { http: new HttpAgent({ keepAlive: true, maxSockets: 256 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 256 }) },
+  });
+}
+
+/** A forwarded call's signer: Cairn's own keys, then the identities file, then keys learned from replies. */
+function gatewayIdentities(store: CairnStore, config: CairnConfig, gateway: GatewayModeConfig): IdentityLookup {
+  return async (accessKeyId) => {
+    if (accessKeyId) {
+      const credential = await store.credentials.get(accessKeyId);
+      if (credential) return { identity: identityFor(credential), accountId: credential.accountId };
+      const known = gateway.identities.get(accessKeyId) ?? (await store.learnedIdentities.get(accessKeyId));
+      if (known) return { identity: known, accountId: known.accountId ?? config.accountId };
+    }
+    return { identity: unknownIdentity(accessKeyId, config.accountId), accountId: config.accountId };
+  };
+}
+
+// -------------------------------------------------------------------------------------------------
 
 function signatureAuthenticator(store: CairnStore): Authenticator {
   const lookup = cachedCredentialLookup((id) => store.credentials.get(id));

@@ -25,6 +25,10 @@ program
   .option('--retention-days <days>', 'how long event history keeps events', String(DEFAULTS.retentionDays))
   .option('--tls-cert <file>', 'PEM certificate: serve HTTPS')
   .option('--tls-key <file>', 'PEM private key for --tls-cert')
+  .option('--upstream <url>', 'recording gateway: forward every other AWS call to this endpoint and record it')
+  .option('--config <file>', 'gateway config (JSON: upstream, upstreams per service, trustedProxies, identities)')
+  .option('--trusted-proxy <address>', 'believe X-Forwarded-For from this peer (repeat)', collect)
+  .option('--identities <file>', 'JSON list of userIdentity objects (with accessKeyId) for keys Cairn does not hold')
   .action(serve);
 
 program

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { CairnConfig } from '../main.js';
 import { DEFAULTS, exportLines, startCairn } from '../main.js';
+import { gatewayConfig } from './gateway-config.js';
 
 export interface ServeFlags {
   dataDir: string;
@@ -12,6 +13,10 @@ export interface ServeFlags {
   retentionDays: string;
   tlsCert?: string;
   tlsKey?: string;
+  upstream?: string;
+  config?: string;
+  trustedProxy?: string[];
+  identities?: string;
 }
 
 export async function serve(flags: ServeFlags): Promise<void> {
@@ -29,8 +34,14 @@ export async function serve(flags: ServeFlags): Promise<void> {
     bodyLimit: DEFAULTS.bodyLimit,
     ...(flags.tlsCert && flags.tlsKey ? { tls: { cert: readFileSync(flags.tlsCert), key: readFileSync(flags.tlsKey) } } : {}),
   };
+  const gateway = gatewayConfig(flags);
+  if (gateway) config.gateway = gateway;
   const cairn = await startCairn(config);
   const out: string[] = [`Cairn is listening on ${cairn.url} (data in ${config.dataDir}, auth ${config.auth})`];
+  if (gateway) {
+    const routes = [...(gateway.upstreams.default ? [`default → ${gateway.upstreams.default.origin}`] : []), ...[...gateway.upstreams.byService].map(([s, u]) => `${s} → ${u.origin}${u.pathname.replace(/\/$/, '')}`)];
+    out.push(`Recording gateway: forwarding ${routes.join(', ')}`);
+  }
   if (cairn.createdAdminKey) {
     out.push('', `Created an admin access key for account ${config.accountId}; it is kept in ${cairn.adminKeyFile} (mode 0600):`, '');
     out.push(exportLines(cairn.createdAdminKey, config.region));

@@ -19,6 +19,16 @@ export const CAIRN_TARGET_PREFIX = 'Cairn_20261101';
 const CLOUDTRAIL_PREFIXES = new Set([cloudtrailModel.metadata.targetPrefix, cloudtrailModel.metadata.targetPrefix.split('.').at(-1)]);
 const EVENT_SOURCE = 'cloudtrail.amazonaws.com';
 
+/** Whether a request is for Cairn itself (health, CloudTrail and Cairn operations), not for an upstream. */
+export function isOwnApiCall(req: IncomingMessage): boolean {
+  const path = (req.url ?? '/').split('?')[0];
+  // A signed `/health` is a call for the upstream (an S3 bucket named "health"), not Cairn's probe.
+  if (path === '/health') return req.headers.authorization === undefined && !(req.url ?? '').includes('X-Amz-Credential=');
+  if (req.method !== 'POST' || path !== '/') return false;
+  const target = parseTarget(headerValue(req, 'x-amz-target'));
+  return target !== undefined && (target.prefix === CAIRN_TARGET_PREFIX || CLOUDTRAIL_PREFIXES.has(target.prefix));
+}
+
 export interface ApiEndpointDeps {
   service: CloudTrailService;
   committer: GroupCommitter;

@@ -2,3 +2,5 @@ export { createGateway } from './server.js';
 export type { GatewayOptions } from './server.js';
 export { CAIRN_TARGET_PREFIX } from './api-endpoint.js';
 export type { Authenticator, Caller, SignedRequest } from './types.js';
+export { RecordingProxy, clientAddress } from './recording-proxy.js';
+export type { RecordingProxyOptions, IdentityLookup } from './recording-proxy.js';

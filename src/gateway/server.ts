@@ -6,18 +6,26 @@ import { AwsError } from '../api/index.js';
 import type { EncodedResponse } from '../protocol/index.js';
 import { encodeError, toAwsError } from '../protocol/index.js';
 import type { ApiEndpointDeps } from './api-endpoint.js';
-import { handleApiCall } from './api-endpoint.js';
+import { handleApiCall, isOwnApiCall } from './api-endpoint.js';
+import type { RecordingProxy } from './recording-proxy.js';
 import { readBody } from './read-body.js';
 
 export interface GatewayOptions extends ApiEndpointDeps {
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
   tls?: { cert: Buffer; key: Buffer };
+  /** Gateway mode: every call that is not Cairn's own API is forwarded and recorded. */
+  proxy?: RecordingProxy;
 }
 
-/** Cairn's HTTP front door: `/health`, and the CloudTrail API on `POST /`. */
+/** Cairn's HTTP front door: `/health`, the CloudTrail API on `POST /`, and in gateway mode every other call. */
 export function createGateway(options: GatewayOptions): Server {
+  const proxy = options.proxy;
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    if (proxy && !isOwnApiCall(req)) {
+      proxy.handle(req, res, false);
+      return;
+    }
     route(req, res, options).catch((error: unknown) => {
       options.logger.error({ err: error }, 'request failed');
       if (!res.headersSent) send(res, { ...encodeError(toAwsError(error)), requestId: randomUUID() });
@@ -25,6 +33,15 @@ export function createGateway(options: GatewayOptions): Server {
     });
   };
   const server: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(handler);
+  // Expect: 100-continue: a forwarded call asks its upstream first; Cairn's own API just continues.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (proxy && !isOwnApiCall(req)) {
+      proxy.handle(req, res, true);
+      return;
+    }
+    res.writeContinue();
+    handler(req, res);
+  });
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   return server;

@@ -1,3 +1,10 @@
 export { buildRecord, toRecordMembers } from './record-builder.js';
 export type { ApiCall } from './record-builder.js';
 export { redact, isSecretMember, HIDDEN } from './redact.js';
+export { recordProxiedCall } from './proxied-call.js';
+export type { ProxiedExchange, ProxiedRecord } from './proxied-call.js';
+export type { CapturedRequest, ResolvedCall } from './request-parameters.js';
+export type { CapturedResponse } from './response-reading.js';
+export type { LearnedIdentity } from './learned-identity.js';
+export { unknownIdentity, iamUserKey, withKnownUser } from './learned-identity.js';
+export { encodeCborStringMap } from './cbor.js';

@@ -1,4 +1,4 @@
-import type { CloudTrailRecord, UserIdentity } from '../records/index.js';
+import type { CloudTrailRecord, RecordResource, UserIdentity } from '../records/index.js';
 import { redact } from './redact.js';
 
 /** Everything known about one API call once it has been answered. */
@@ -15,6 +15,7 @@ export interface ApiCall {
   userAgent: string | undefined;
   requestParameters: Record<string, unknown> | null;
   responseElements: Record<string, unknown> | null;
+  additionalEventData?: Record<string, unknown>;
   errorCode?: string;
   errorMessage?: string;
   requestId: string;
@@ -22,6 +23,7 @@ export interface ApiCall {
   managementEvent: boolean;
   eventCategory: 'Management' | 'Data';
   apiVersion?: string;
+  resources?: RecordResource[];
   tls?: { tlsVersion: string; cipherSuite: string; clientProvidedHostHeader: string };
 }
 
@@ -47,9 +49,11 @@ export function buildRecord(call: ApiCall): CloudTrailRecord {
   if (call.errorMessage !== undefined) record.errorMessage = cap(call.errorMessage);
   record.requestParameters = capElements(call.requestParameters);
   record.responseElements = capElements(call.responseElements);
+  if (call.additionalEventData) record.additionalEventData = call.additionalEventData;
   record.requestID = cap(call.requestId);
   record.eventID = call.eventId;
   record.readOnly = call.readOnly;
+  if (call.resources) record.resources = call.resources;
   record.eventType = 'AwsApiCall';
   if (call.apiVersion !== undefined) record.apiVersion = call.apiVersion;
   record.managementEvent = call.managementEvent;
@@ -72,17 +76,45 @@ function capElements(elements: Record<string, unknown> | null): Record<string, u
 }
 
 /**
+ * Members whose values are maps keyed by the caller's own names (DynamoDB items and keys, tags,
+ * attributes, environment variables): their keys are data and stay as sent.
+ */
+const MAP_MEMBERS = new Set([
+  'item',
+  'key',
+  'keys',
+  'requestItems',
+  'expressionAttributeValues',
+  'expressionAttributeNames',
+  'exclusiveStartKey',
+  'lastEvaluatedKey',
+  'attributes',
+  'tags',
+  'variables',
+  'messageAttributes',
+  'messageSystemAttributes',
+  'attributeUpdates',
+  'expected',
+]);
+
+/**
  * CloudTrail writes JSON-protocol parameters with lower-camel member names (`MaxResults` →
- * `maxResults`).
+ * `maxResults`); keys of data maps (see MAP_MEMBERS) keep their spelling.
  */
 export function toRecordMembers(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(toRecordMembers);
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [key, member] of Object.entries(value as Record<string, unknown>)) {
-    out[lowerCamel(key)] = toRecordMembers(member);
+    const name = lowerCamel(key);
+    out[name] = MAP_MEMBERS.has(name) && member !== null && typeof member === 'object' && !Array.isArray(member) ? mapValues(member as Record<string, unknown>) : toRecordMembers(member);
   }
   return out;
+}
+
+/** A data map: keys kept, values (structures, or DynamoDB's `{"S": ...}`) kept verbatim too. */
+function mapValues(map: Record<string, unknown>): Record<string, unknown> {
+  return structuredClone(map);
 }
 
 function lowerCamel(name: string): string {

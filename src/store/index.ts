@@ -11,4 +11,5 @@ export type {
   CredentialStore,
   SettingsStore,
   CairnStore,
+  LearnedIdentityStore,
 } from './types.js';

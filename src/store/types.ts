@@ -1,4 +1,4 @@
-import type { EventCategory, JournalEntry, StoredEvent } from '../records/index.js';
+import type { EventCategory, JournalEntry, StoredEvent, UserIdentity } from '../records/index.js';
 
 /** The eight LookupEvents attributes, by their wire names. */
 export type LookupAttributeKey =
@@ -104,10 +104,22 @@ export interface SettingsStore {
   putIfAbsent(name: string, value: string): Promise<string>;
 }
 
+/**
+ * Identities the recording gateway learned from replies that passed through it (IAM CreateAccessKey,
+ * STS AssumeRole ...): access key id → the userIdentity calls signed with it are recorded with.
+ * Secrets are never kept.
+ */
+export interface LearnedIdentityStore {
+  get(accessKeyId: string): Promise<UserIdentity | undefined>;
+  /** Stores (or replaces) the identity of a key. */
+  put(accessKeyId: string, identity: UserIdentity, learnedAt: number): Promise<void>;
+}
+
 /** Everything Cairn keeps, behind one handle. */
 export interface CairnStore {
   events: EventStore;
   credentials: CredentialStore;
   settings: SettingsStore;
+  learnedIdentities: LearnedIdentityStore;
   close(): Promise<void>;
 }

@@ -27,9 +27,10 @@ export class MotoServer {
     private output: string,
   ) {}
 
-  static async start(): Promise<MotoServer> {
+  /** `env` adds variables for moto (e.g. INITIAL_NO_AUTH_ACTION_COUNT to enforce IAM after N calls). */
+  static async start(options: { env?: Record<string, string> } = {}): Promise<MotoServer> {
     const port = await freePort();
-    const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
     let output = '';
     child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr?.on('data', (c: Buffer) => (output += c.toString()));

@@ -8,6 +8,8 @@ import { SqliteCredentialStore, SqliteSettingsStore } from './sqlite-credential-
 import { SqliteEventStore } from './sqlite-event-store.js';
 import { WalSync } from './wal-sync.js';
 import { BACKSTOP_AUTOCHECKPOINT_PAGES, Checkpointer } from './checkpointer.js';
+import { LEARNED_IDENTITIES_SCHEMA } from './learned-identities-schema.js';
+import { SqliteLearnedIdentityStore } from './sqlite-learned-identity-store.js';
 
 export interface SqliteStoreOptions {
   /** Directory holding `cairn.db`; created (0700) when missing. */
@@ -38,6 +40,7 @@ export function openSqliteStore(options: SqliteStoreOptions): CairnStore {
     throw new Error(`${file} uses the journal layout of a pre-release Cairn (schema ${version}); move it aside and import its events again`);
   }
   db.exec(SCHEMA);
+  db.exec(LEARNED_IDENTITIES_SCHEMA);
   if (version !== SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
   const walSync = new WalSync(`${file}-wal`);
   db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
@@ -46,6 +49,7 @@ export function openSqliteStore(options: SqliteStoreOptions): CairnStore {
     events: new SqliteEventStore(db, Buffer.from(SEED_DICTIONARY_BASE64, 'base64'), walSync),
     credentials: new SqliteCredentialStore(db),
     settings: new SqliteSettingsStore(db),
+    learnedIdentities: new SqliteLearnedIdentityStore(db),
     close: async () => {
       await checkpointer.close();
       walSync.close();
