@@ -1,3 +1,4 @@
+import type { OpenChunk } from './chunk-cache.js';
 import type { DecodedChunk } from './chunk-format.js';
 import { secondStart } from './postings.js';
 
@@ -12,7 +13,7 @@ export interface Candidate {
 export type CandidateSource = () => Candidate | undefined;
 
 export interface Hit {
-  chunk: DecodedChunk;
+  chunk: OpenChunk;
   index: number;
   time: number;
   seq: number;
@@ -20,7 +21,7 @@ export interface Hit {
 
 export interface WalkOptions {
   next: CandidateSource;
-  open(chunk: number): { decoded: DecodedChunk; firstSeq: number };
+  open(chunk: number): OpenChunk;
   /** Whether event `index` of the chunk belongs in the result. */
   accept(chunk: DecodedChunk, index: number, seq: number): boolean;
   limit: number;
@@ -56,13 +57,14 @@ export function walkChunks(options: WalkOptions): WalkResult {
       return { hits: hits.filter((h) => h.time > boundary), boundary };
     }
     opened.add(candidate.chunk);
-    const { decoded, firstSeq } = options.open(candidate.chunk);
+    const chunk = options.open(candidate.chunk);
+    const { decoded, firstSeq } = chunk;
     for (let i = 0; i < decoded.count; i++) {
       const time = decoded.time[i]!;
       if (hits.length >= keep && !newer(time, firstSeq + decoded.seqDelta[i]!, hits[keep - 1]!)) continue;
       const seq = firstSeq + decoded.seqDelta[i]!;
       if (!options.accept(decoded, i, seq)) continue;
-      insertSorted(hits, { chunk: decoded, index: i, time, seq }, keep);
+      insertSorted(hits, { chunk, index: i, time, seq }, keep);
     }
   }
   return { hits };
