@@ -7,7 +7,7 @@ import { SEED_DICTIONARY_BASE64 } from './seed-dictionary.generated.js';
 import { SqliteCredentialStore, SqliteSettingsStore } from './sqlite-credential-store.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
 import { WalSync } from './wal-sync.js';
-import { BACKSTOP_AUTOCHECKPOINT_PAGES, Checkpointer } from './checkpointer.js';
+import { Checkpointer } from './checkpointer.js';
 import { LEARNED_IDENTITIES_SCHEMA } from './learned-identities-schema.js';
 import { SqliteLearnedIdentityStore } from './sqlite-learned-identity-store.js';
 
@@ -43,10 +43,9 @@ export function openSqliteStore(options: SqliteStoreOptions): CairnStore {
   db.exec(LEARNED_IDENTITIES_SCHEMA);
   if (version !== SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
   const walSync = new WalSync(`${file}-wal`);
-  db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
-  const checkpointer = new Checkpointer(file);
+  const checkpointer = new Checkpointer(db, file);
   return {
-    events: new SqliteEventStore(db, Buffer.from(SEED_DICTIONARY_BASE64, 'base64'), walSync),
+    events: new SqliteEventStore(db, Buffer.from(SEED_DICTIONARY_BASE64, 'base64'), walSync, checkpointer),
     credentials: new SqliteCredentialStore(db),
     settings: new SqliteSettingsStore(db),
     learnedIdentities: new SqliteLearnedIdentityStore(db),

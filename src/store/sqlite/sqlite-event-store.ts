@@ -8,6 +8,7 @@ import { ChunkJournal, EVENTS_PER_CHUNK, MAX_CHUNK_SPAN_MS } from './chunk-journ
 import { EventLookup } from './event-lookup.js';
 import { partKey, toStoredEvent } from './stored-event.js';
 import { StringTable } from './string-table.js';
+import type { Checkpointer } from './checkpointer.js';
 import type { WalSync } from './wal-sync.js';
 
 /**
@@ -26,6 +27,7 @@ export class SqliteEventStore implements EventStore {
     private readonly db: Database.Database,
     seedDictionary: Buffer,
     private readonly walSync: WalSync,
+    private readonly checkpointer: Checkpointer,
   ) {
     this.strings = new StringTable(db);
     this.journal = new ChunkJournal(db, seedDictionary);
@@ -45,7 +47,10 @@ export class SqliteEventStore implements EventStore {
   /** One transaction: skip stored eventIDs, intern terms, write chunks; resolves once it is on disk. */
   async append(entries: readonly JournalEntry[]): Promise<AppendResult> {
     const result = this.write(() => this.appendSync(entries));
-    if (result.inserted > 0) await this.walSync.sync();
+    if (result.inserted > 0) {
+      this.checkpointer.noteAppended(result.inserted);
+      await this.walSync.sync();
+    }
     return result;
   }
 
