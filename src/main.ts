@@ -9,6 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import pino from 'pino';
 import type { Logger } from 'pino';
+import type { BucketStore } from './buckets/index.js';
+import { LocalDirectoryBuckets, S3Buckets } from './buckets/index.js';
+import { DeliveryWorker } from './delivery/index.js';
 import { emulatorCredential, identityFor, newAccessKey, readCredentialScope, verifySigV4 } from './auth/index.js';
 import type { Authenticator } from './gateway/index.js';
 import { createGateway } from './gateway/index.js';
@@ -29,6 +32,17 @@ export interface CairnConfig {
   bodyLimit: number;
   tls?: { cert: Buffer; key: Buffer };
   logger?: Logger;
+  trails?: TrailsConfig;
+}
+
+/** Where trails deliver, and how often. */
+export interface TrailsConfig {
+  /** An S3 API endpoint; without one, buckets are directories under `bucketsDir`. */
+  s3Endpoint?: string;
+  s3Region?: string;
+  bucketsDir?: string;
+  deliveryIntervalSeconds: number;
+  digestIntervalSeconds: number;
 }
 
 export const DEFAULTS = {
@@ -39,6 +53,9 @@ export const DEFAULTS = {
   region: 'us-east-1',
   retentionDays: 90,
   bodyLimit: 2 * 1024 * 1024,
+  /** AWS delivers log files about every 5 minutes and digests hourly. */
+  deliveryIntervalSeconds: 300,
+  digestIntervalSeconds: 3600,
 } as const;
 
 const DAY_MS = 86_400_000;
@@ -51,6 +68,13 @@ const RETENTION_BATCH = 5_000;
 /** Opens the store named by the configuration (for the server and for offline commands). */
 export function openStore(config: { dataDir: string }): CairnStore {
   return openSqliteStore({ dataDir: config.dataDir });
+}
+
+/** The bucket store trails write to: S3 at an endpoint, else local directories (`<data-dir>/buckets`). */
+export function openBuckets(config: { dataDir: string; region: string; trails?: Pick<TrailsConfig, 's3Endpoint' | 's3Region' | 'bucketsDir'> }): BucketStore {
+  const trails = config.trails;
+  if (trails?.s3Endpoint) return new S3Buckets({ endpoint: trails.s3Endpoint, region: trails.s3Region ?? config.region });
+  return new LocalDirectoryBuckets(trails?.bucketsDir ?? join(config.dataDir, 'buckets'));
 }
 
 export interface RunningCairn {
@@ -71,7 +95,17 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
   const createdAdminKey = await ensureAdminKey(store, config, adminKeyFile);
   const tokenKey = Buffer.from(await store.settings.putIfAbsent('page-token-key', randomBytes(32).toString('hex')), 'hex');
   const committer = new GroupCommitter(store.events);
-  const service = new CloudTrailService({ events: store.events, tokenKey });
+  // Trails: the bucket store, and the worker that delivers log files and digests to it.
+  const buckets = openBuckets(config);
+  const service = new CloudTrailService({ events: store.events, tokenKey, trails: store.trails, bucketExists: (b) => buckets.bucketExists(b) });
+  const delivery = new DeliveryWorker({
+    trails: store.trails,
+    events: store.events,
+    buckets,
+    logger,
+    deliveryIntervalMs: (config.trails?.deliveryIntervalSeconds ?? DEFAULTS.deliveryIntervalSeconds) * 1000,
+    digestIntervalMs: (config.trails?.digestIntervalSeconds ?? DEFAULTS.digestIntervalSeconds) * 1000,
+  });
   const server = createGateway({
     service,
     committer,
@@ -85,6 +119,7 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
     server.listen(config.port, config.host, () => resolve());
   });
   const upkeep = startUpkeep(store, config.retentionDays, logger);
+  delivery.start();
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `${config.tls ? 'https' : 'http'}://${host}:${address.port}`;
@@ -98,6 +133,7 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
     close: () =>
       (closing ??= (async () => {
         clearInterval(upkeep);
+        await delivery.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();

@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { DEFAULTS } from '../main.js';
 import { ApiError } from './api-client.js';
+import { createBucketCommand } from './buckets.js';
 import { importCommand } from './import.js';
 import { createKey, deleteKey, listKeys } from './keys.js';
 import { lookupEventsCommand } from './lookup.js';
@@ -25,7 +26,21 @@ program
   .option('--retention-days <days>', 'how long event history keeps events', String(DEFAULTS.retentionDays))
   .option('--tls-cert <file>', 'PEM certificate: serve HTTPS')
   .option('--tls-key <file>', 'PEM private key for --tls-cert')
+  .option('--s3-endpoint <url>', 'S3 API endpoint trails deliver to (path style); default: local directories')
+  .option('--s3-region <region>', 'region to sign S3 requests for (default: --region)')
+  .option('--buckets-dir <dir>', 'directory holding local buckets (default: <data-dir>/buckets)')
+  .option('--delivery-interval <seconds>', 'how often trails deliver log files', String(DEFAULTS.deliveryIntervalSeconds))
+  .option('--digest-interval <seconds>', 'digest period of log file validation', String(DEFAULTS.digestIntervalSeconds))
   .action(serve);
+
+const buckets = program.command('buckets').description('local buckets trails deliver to');
+buckets
+  .command('create')
+  .description('create a local bucket (a directory under <data-dir>/buckets, or --buckets-dir)')
+  .argument('<name>', 'bucket name')
+  .addOption(dataDir())
+  .option('--buckets-dir <dir>', 'directory holding local buckets (default: <data-dir>/buckets)')
+  .action(createBucketCommand);
 
 program
   .command('import')

@@ -12,6 +12,11 @@ export interface ServeFlags {
   retentionDays: string;
   tlsCert?: string;
   tlsKey?: string;
+  s3Endpoint?: string;
+  s3Region?: string;
+  bucketsDir?: string;
+  deliveryInterval: string;
+  digestInterval: string;
 }
 
 export async function serve(flags: ServeFlags): Promise<void> {
@@ -27,6 +32,13 @@ export async function serve(flags: ServeFlags): Promise<void> {
     auth: flags.auth,
     retentionDays: parseInteger(flags.retentionDays, '--retention-days'),
     bodyLimit: DEFAULTS.bodyLimit,
+    trails: {
+      s3Endpoint: flags.s3Endpoint,
+      s3Region: flags.s3Region,
+      bucketsDir: flags.bucketsDir,
+      deliveryIntervalSeconds: positive(flags.deliveryInterval, '--delivery-interval'),
+      digestIntervalSeconds: positive(flags.digestInterval, '--digest-interval'),
+    },
     ...(flags.tlsCert && flags.tlsKey ? { tls: { cert: readFileSync(flags.tlsCert), key: readFileSync(flags.tlsKey) } } : {}),
   };
   const cairn = await startCairn(config);
@@ -50,6 +62,12 @@ export async function serve(flags: ServeFlags): Promise<void> {
   });
   await cairn.close();
   process.stderr.write('Cairn stopped.\n');
+}
+
+function positive(value: string, flag: string): number {
+  const n = parseInteger(value, flag);
+  if (n < 1) throw new Error(`${flag} must be at least 1 second`);
+  return n;
 }
 
 export function parseInteger(value: string, flag: string): number {

@@ -11,4 +11,6 @@ export type {
   CredentialStore,
   SettingsStore,
   CairnStore,
+  StoredTrail,
+  TrailStore,
 } from './types.js';

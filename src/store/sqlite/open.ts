@@ -6,6 +6,8 @@ import { SCHEMA, SCHEMA_VERSION } from './schema.js';
 import { SEED_DICTIONARY_BASE64 } from './seed-dictionary.generated.js';
 import { SqliteCredentialStore, SqliteSettingsStore } from './sqlite-credential-store.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
+import { SqliteTrailStore } from './sqlite-trail-store.js';
+import { TRAIL_SCHEMA } from './trail-schema.js';
 
 export interface SqliteStoreOptions {
   /** Directory holding `cairn.db`; created (0700) when missing. */
@@ -32,6 +34,7 @@ export function openSqliteStore(options: SqliteStoreOptions): CairnStore {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > SCHEMA_VERSION) throw new Error(`${file} was written by a newer Cairn (schema ${version})`);
   db.exec(SCHEMA);
+  db.exec(TRAIL_SCHEMA);
   db.pragma(`user_version = ${SCHEMA_VERSION}`);
   // The chunk dictionary is copied into the store once, so later seeds never change existing data.
   db.prepare('INSERT OR IGNORE INTO settings (name, value) VALUES (?, ?)').run('chunk-dictionary', SEED_DICTIONARY_BASE64);
@@ -40,6 +43,7 @@ export function openSqliteStore(options: SqliteStoreOptions): CairnStore {
     events: new SqliteEventStore(db, dictionary),
     credentials: new SqliteCredentialStore(db),
     settings: new SqliteSettingsStore(db),
+    trails: new SqliteTrailStore(db),
     close: () => {
       db.close();
       return Promise.resolve();
