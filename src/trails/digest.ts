@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
+import { createHash, createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
 import { isoSeconds } from './layout.js';
 import type { DeliveredLogFile, DigestChain, SigningKey } from './types.js';
 
@@ -62,7 +62,7 @@ export function buildDigest(input: DigestInput): SignedDigest {
 /** A new RSA-2048 key pair for a region; the public half as PKCS#1 DER, as the AWS CLI loads it. */
 export function newSigningKey(region: string, validFrom: number): SigningKey {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const publicKeyDer = createPublicKey(publicKey).export({ type: 'pkcs1', format: 'der' });
+  const publicKeyDer = publicKey.export({ type: 'pkcs1', format: 'der' });
   return {
     region,
     fingerprint: createHash('md5').update(publicKeyDer).digest('hex'),
