@@ -19,7 +19,7 @@ const missing = requireProgram('moto_server', ['--help']) || requireProgram('aws
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-describe('aws cloudtrail validate-logs over moto S3', { skip: missing }, () => {
+void describe('aws cloudtrail validate-logs over moto S3', { skip: missing }, () => {
   let moto: MotoServer;
   let cairn: CairnProcess;
   let s3: S3Client;
@@ -78,7 +78,7 @@ describe('aws cloudtrail validate-logs over moto S3', { skip: missing }, () => {
     return (page.Contents ?? []).map((o) => o.Key!).sort();
   }
 
-  it('reports every digest and log file valid', async () => {
+  void it('reports every digest and log file valid', async () => {
     const digests = await keys('pfx/AWSLogs/123456789012/CloudTrail-Digest/');
     const logs = await keys('pfx/AWSLogs/123456789012/CloudTrail/');
     assert.ok(digests.length >= 4, `several digest periods: ${digests.join("\n")}\n${cairn.output}`);
@@ -90,7 +90,7 @@ describe('aws cloudtrail validate-logs over moto S3', { skip: missing }, () => {
     assert.doesNotMatch(run.stdout + run.stderr, /INVALID/);
   });
 
-  it('reports a modified log file INVALID and exits 1', async () => {
+  void it('reports a modified log file INVALID and exits 1', async () => {
     const logs = await keys('pfx/AWSLogs/123456789012/CloudTrail/');
     const target = logs[0]!;
     const original = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: target }));
@@ -105,7 +105,7 @@ describe('aws cloudtrail validate-logs over moto S3', { skip: missing }, () => {
     assert.equal(restored.code, 0, restored.stdout + restored.stderr);
   });
 
-  it('reports a deleted log file INVALID and exits 1', async () => {
+  void it('reports a deleted log file INVALID and exits 1', async () => {
     const logs = await keys('pfx/AWSLogs/123456789012/CloudTrail/');
     const target = logs.at(-1)!;
     const original = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: target }));
@@ -117,7 +117,7 @@ describe('aws cloudtrail validate-logs over moto S3', { skip: missing }, () => {
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: target, Body: bytes }));
   });
 
-  it('reports a deleted digest INVALID and exits 1', async () => {
+  void it('reports a deleted digest INVALID and exits 1', async () => {
     const digests = await keys('pfx/AWSLogs/123456789012/CloudTrail-Digest/');
     const target = digests[Math.floor(digests.length / 2)]!;
     await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: target }));
