@@ -27,8 +27,9 @@ export class MotoServer {
     private output: string,
   ) {}
 
-  static async start(): Promise<MotoServer> {
-    const port = await freePort();
+  /** `port` restarts a stopped server where clients already point (its state starts empty). */
+  static async start(port?: number): Promise<MotoServer> {
+    port ??= await freePort();
     const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
