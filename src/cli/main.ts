@@ -7,6 +7,7 @@ import { importCommand } from './import.js';
 import { createKey, deleteKey, listKeys } from './keys.js';
 import { lookupEventsCommand } from './lookup.js';
 import { serve } from './serve.js';
+import { validateLogsCommand } from './validate-logs.js';
 
 const dataDir = (): Option =>
   new Option('--data-dir <dir>', 'data directory').env('CAIRN_DATA_DIR').default(DEFAULTS.dataDir);
@@ -68,6 +69,23 @@ program
   .addOption(dataDir())
   .addOption(new Option('--output <format>', 'output format').choices(['json', 'table']).default('json'))
   .action(lookupEventsCommand);
+
+program
+  .command('validate-logs')
+  .description("check a trail's digests and log files as `aws cloudtrail validate-logs` does, on Cairn's buckets")
+  .requiredOption('--trail-arn <arn>', 'the trail')
+  .requiredOption('--start-time <time>', 'validate from this time (ISO date or epoch seconds)')
+  .option('--end-time <time>', 'validate until this time (default: now)')
+  .option('--s3-bucket <bucket>', "bucket holding the digests (default: the trail's)")
+  .option('--s3-prefix <prefix>', "key prefix (default: the trail's)")
+  .option('--account-id <id>', "account of the logs (default: the trail ARN's)")
+  .option('--region <region>', "source region of the logs (default: the trail's home region)")
+  .option('--verbose', 'print every valid file too')
+  .addOption(dataDir())
+  .option('--buckets-dir <dir>', 'directory holding local buckets (default: <data-dir>/buckets)')
+  .option('--s3-endpoint <url>', 'S3 API endpoint holding the bucket (default: local directories)')
+  .option('--s3-region <region>', 'region to sign S3 requests for')
+  .action(validateLogsCommand);
 
 const keys = program.command('keys').description('manage the access keys Cairn accepts');
 keys

@@ -43,3 +43,5 @@ export type { LogFile } from './log-files.js';
 export { buildDigest, currentSigningKey, newSigningKey } from './digest.js';
 export type { SigningKeyStore } from './digest.js';
 export type { SignedDigest } from './digest.js';
+export { parseTrailArnParts, validateLogs } from './validation.js';
+export type { ValidationIo, ValidationRequest } from './validation.js';
