@@ -11,7 +11,8 @@ import pino from 'pino';
 import type { Logger } from 'pino';
 import type { BucketStore } from './buckets/index.js';
 import { LocalDirectoryBuckets, S3Buckets } from './buckets/index.js';
-import { DeliveryWorker } from './delivery/index.js';
+import type { Notifier } from './delivery/index.js';
+import { DeliveryWorker, SnsNotifier, WebhookNotifier } from './delivery/index.js';
 import { emulatorCredential, identityFor, newAccessKey, readCredentialScope, verifySigV4 } from './auth/index.js';
 import type { Authenticator } from './gateway/index.js';
 import { createGateway } from './gateway/index.js';
@@ -43,6 +44,9 @@ export interface TrailsConfig {
   bucketsDir?: string;
   deliveryIntervalSeconds: number;
   digestIntervalSeconds: number;
+  /** Delivery notifications: an SNS API endpoint, or else an HTTP webhook. */
+  snsEndpoint?: string;
+  notifyWebhook?: string;
 }
 
 export const DEFAULTS = {
@@ -77,6 +81,12 @@ export function openBuckets(config: { dataDir: string; region: string; trails?: 
   return new LocalDirectoryBuckets(trails?.bucketsDir ?? join(config.dataDir, 'buckets'));
 }
 
+function openNotifier(config: { region: string; trails?: TrailsConfig }): Notifier | undefined {
+  if (config.trails?.snsEndpoint) return new SnsNotifier({ endpoint: config.trails.snsEndpoint, region: config.region });
+  if (config.trails?.notifyWebhook) return new WebhookNotifier(config.trails.notifyWebhook);
+  return undefined;
+}
+
 export interface RunningCairn {
   url: string;
   server: Server;
@@ -105,6 +115,7 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
     logger,
     deliveryIntervalMs: (config.trails?.deliveryIntervalSeconds ?? DEFAULTS.deliveryIntervalSeconds) * 1000,
     digestIntervalMs: (config.trails?.digestIntervalSeconds ?? DEFAULTS.digestIntervalSeconds) * 1000,
+    notifier: openNotifier(config),
   });
   const server = createGateway({
     service,

@@ -32,6 +32,8 @@ program
   .option('--buckets-dir <dir>', 'directory holding local buckets (default: <data-dir>/buckets)')
   .option('--delivery-interval <seconds>', 'how often trails deliver log files', String(DEFAULTS.deliveryIntervalSeconds))
   .option('--digest-interval <seconds>', 'digest period of log file validation', String(DEFAULTS.digestIntervalSeconds))
+  .option('--sns-endpoint <url>', "SNS API endpoint for trails' delivery notifications")
+  .option('--notify-webhook <url>', 'HTTP URL that receives delivery notifications (when there is no --sns-endpoint)')
   .action(serve);
 
 const buckets = program.command('buckets').description('local buckets trails deliver to');

@@ -17,6 +17,8 @@ export interface ServeFlags {
   bucketsDir?: string;
   deliveryInterval: string;
   digestInterval: string;
+  snsEndpoint?: string;
+  notifyWebhook?: string;
 }
 
 export async function serve(flags: ServeFlags): Promise<void> {
@@ -38,6 +40,8 @@ export async function serve(flags: ServeFlags): Promise<void> {
       bucketsDir: flags.bucketsDir,
       deliveryIntervalSeconds: positive(flags.deliveryInterval, '--delivery-interval'),
       digestIntervalSeconds: positive(flags.digestInterval, '--digest-interval'),
+      snsEndpoint: flags.snsEndpoint,
+      notifyWebhook: flags.notifyWebhook,
     },
     ...(flags.tlsCert && flags.tlsKey ? { tls: { cert: readFileSync(flags.tlsCert), key: readFileSync(flags.tlsKey) } } : {}),
   };

@@ -6,6 +6,8 @@ import type { StoredEvent } from '../records/index.js';
 import type { EventStore, StoredTrail, TrailStore } from '../store/index.js';
 import type { DeliveryState, PlannedBatch, TrailStatus } from '../trails/index.js';
 import { buildDigest, buildLogFiles, currentSigningKey, digestKey, trailLogs } from '../trails/index.js';
+import type { Notifier } from './notifier.js';
+import { deliveryMessage, NotificationError } from './notifier.js';
 
 export interface DeliveryOptions {
   trails: TrailStore;
@@ -19,6 +21,8 @@ export interface DeliveryOptions {
   /** Journal events read per batch; one batch becomes at most one file per region (more above the size cap). */
   batchEvents?: number;
   maxFileBytes?: number;
+  /** Sends a notification per delivery for trails with an SNS topic; absent: such trails show an error. */
+  notifier?: Notifier;
   now?: () => number;
 }
 
@@ -206,7 +210,27 @@ export class DeliveryWorker {
     const patch: Partial<TrailStatus> = { latestDeliveryAttemptTime: now, latestDeliveryError: undefined };
     if (files.length > 0) Object.assign(patch, { latestDeliveryTime: now, latestDeliveryAttemptSucceeded: now });
     await this.o.trails.putDelivery(trail.id, next, patch);
+    if (files.length > 0 && config.snsTopicArn) await this.notify(trail, files.map((f) => f.key), now);
     return next;
+  }
+
+  /** One notification per delivery; a failure shows in the status and never holds delivery back. */
+  private async notify(trail: StoredTrail, keys: string[], now: number): Promise<void> {
+    const topic = trail.config.snsTopicArn!;
+    try {
+      if (!this.o.notifier) throw new NotificationError('NotificationEndpointNotConfigured', 'cairn serve has no --sns-endpoint or --notify-webhook');
+      await this.o.notifier.notify(topic, deliveryMessage(trail.config.s3BucketName, keys));
+      await this.o.trails.patchStatus(trail.id, {
+        latestNotificationTime: now,
+        latestNotificationAttemptTime: now,
+        latestNotificationAttemptSucceeded: now,
+        latestNotificationError: undefined,
+      });
+    } catch (error) {
+      const code = error instanceof NotificationError ? error.code : 'InternalFailure';
+      this.o.logger.warn({ trail: trail.config.arn, topic, code }, 'delivery notification failed');
+      await this.o.trails.patchStatus(trail.id, { latestNotificationAttemptTime: now, latestNotificationError: code });
+    }
   }
 
   /** Periodic digests while validation is on: the first period starts now, each later one where the last ended. */
