@@ -44,6 +44,8 @@ export class DeliveryWorker {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private readonly now: () => number;
+  /** Journal reads of the current pass: trails following the journal head share each batch. */
+  private readonly reads = new Map<number, StoredEvent[]>();
 
   constructor(private readonly o: DeliveryOptions) {
     this.now = o.now ?? Date.now;
@@ -68,6 +70,7 @@ export class DeliveryWorker {
   /** One pass over every trail: whatever is due is delivered. */
   async runOnce(o: { force?: boolean } = {}): Promise<void> {
     const now = this.now();
+    this.reads.clear();
     for (const trail of await this.o.trails.listDeleted()) {
       if (!this.mayRun(trail.id, now)) continue;
       await this.guard(trail, now, async () => {
@@ -133,7 +136,7 @@ export class DeliveryWorker {
     if (state.pending) state = await this.writeBatch(trail, state, state.pending, now);
     const limit = this.o.batchEvents ?? DEFAULT_BATCH;
     while (state.cursor < bound) {
-      const events = (await this.o.events.readAfter(state.cursor, limit)).filter((e) => e.seq <= bound);
+      const events = (await this.readAfter(state.cursor, limit)).filter((e) => e.seq <= bound);
       if (events.length === 0) {
         // Nothing left below the bound (retention may have purged it): move on.
         state = { ...state, cursor: bound };
@@ -149,9 +152,25 @@ export class DeliveryWorker {
       const plan: PlannedBatch = { afterSeq: state.cursor, untilSeq, deliveryTime: now };
       state = { ...state, pending: plan };
       await this.o.trails.putDelivery(trail.id, state);
-      state = await this.writeBatch(trail, state, plan, now);
+      state = await this.writeBatch(trail, state, plan, now, events);
     }
     return state;
+  }
+
+  /**
+   * A cached read may miss events appended since, which only shortens a batch; an empty read is
+   * never cached, because an empty answer moves the cursor to the bound.
+   */
+  private async readAfter(afterSeq: number, limit: number): Promise<StoredEvent[]> {
+    const cached = this.reads.get(afterSeq);
+    if (cached) return cached;
+    const read = await this.o.events.readAfter(afterSeq, limit);
+    if (read.length > 0) {
+      // A handful of batches at most: enough for trails a batch or two apart, bounded in memory.
+      if (this.reads.size >= 4) this.reads.delete(this.reads.keys().next().value!);
+      this.reads.set(afterSeq, read);
+    }
+    return read;
   }
 
   private async readPlanned(plan: PlannedBatch): Promise<StoredEvent[]> {
@@ -165,10 +184,13 @@ export class DeliveryWorker {
     }
   }
 
-  /** Writes a planned batch's objects (the same keys on every attempt), then commits the cursor. */
-  private async writeBatch(trail: StoredTrail, state: DeliveryState, plan: PlannedBatch, now: number): Promise<DeliveryState> {
+  /**
+   * Writes a planned batch's objects (the same keys on every attempt), then commits the cursor.
+   * `read` is the plan's journal range when the caller has it already; a redo reads it again.
+   */
+  private async writeBatch(trail: StoredTrail, state: DeliveryState, plan: PlannedBatch, now: number, read?: StoredEvent[]): Promise<DeliveryState> {
     const config = trail.config;
-    const events = (await this.readPlanned(plan)).filter((e) => trailLogs(config, e));
+    const events = (read ?? (await this.readPlanned(plan))).filter((e) => trailLogs(config, e));
     const files = buildLogFiles(events, {
       trailArn: config.arn,
       accountId: config.accountId,

@@ -16,12 +16,23 @@ export function inTrailScope(trail: TrailConfig, event: Pick<StoredEvent, 'accou
   return true;
 }
 
+/** Fields selectors can read from the stored entry without parsing the record. */
+const INDEXED_FIELDS = new Set(['eventCategory', 'readOnly', 'eventSource', 'eventName']);
+
 /** Whether the trail logs `event`: in scope and matched by its selectors. */
 export function trailLogs(trail: TrailConfig, event: StoredEvent): boolean {
   if (!inTrailScope(trail, event)) return false;
-  const selectable = toSelectable(event);
+  // Parsing the record is the costly part of selection: skip it when the indexed fields decide.
+  const needsRecord = trail.advancedEventSelectors
+    ? trail.advancedEventSelectors.some((s) => s.FieldSelectors.some((f) => !INDEXED_FIELDS.has(f.Field)))
+    : event.category !== 'Management';
+  const selectable = needsRecord ? toSelectable(event) : indexedSelectable(event);
   if (trail.advancedEventSelectors) return matchesAdvancedSelectors(trail.advancedEventSelectors, selectable);
   return matchesEventSelectors(trail.eventSelectors ?? defaultEventSelectors(), selectable);
+}
+
+function indexedSelectable(event: StoredEvent): SelectableEvent {
+  return { category: event.category, readOnly: event.readOnly, eventSource: event.eventSource, eventName: event.eventName, resources: [] };
 }
 
 function str(value: unknown): string | undefined {
