@@ -106,21 +106,23 @@ export class DeliveryWorker {
   private async process(trail: StoredTrail, now: number, force: boolean): Promise<void> {
     const status = trail.status;
     const logging = status.isLogging && trail.deletedAt === undefined;
-    let state = (await this.o.trails.getDelivery(trail.id)) ?? { session: 0, cursor: 0, digestRegions: {}, active: false };
-    const active = state.session > 0 && state.active === true;
+    let state: DeliveryState = (await this.o.trails.getDelivery(trail.id)) ?? { session: 0, cursor: 0, digestRegions: {}, active: false };
 
-    if (active && (!logging || state.session !== status.session)) {
-      // The session ended (StopLogging, DeleteTrail, or a stop and start between passes): deliver its rest and close it.
-      const bound = state.session !== status.session ? (status.startSeq ?? (await this.o.events.lastSeq())) : (status.stopSeq ?? (await this.o.events.lastSeq()));
-      state = await this.deliverUpTo(trail, state, bound, now);
-      state = await this.finalDigest(trail, state, status, now);
-      state = { ...state, active: false };
+    if (state.active && state.session !== status.session) {
+      // A stop and a start between two passes: the old session ends where the new one begins.
+      state = await this.endSession(trail, state, status.startSeq ?? (await this.o.events.lastSeq()), status.startLoggingTime ?? now, now);
+    }
+    if (!state.active && state.session !== status.session && status.startSeq !== undefined) {
+      // Begin the session the status names, even one already stopped before this pass saw it.
+      state = { session: status.session, cursor: status.startSeq, digestRegions: {}, active: true };
+      if (trail.config.logFileValidationEnabled) state.digestStart = floorSecond(status.startLoggingTime ?? now);
       await this.o.trails.putDelivery(trail.id, state);
     }
-    if (!logging) return;
-    if (!state.active || state.session !== status.session) {
-      state = { session: status.session, cursor: status.startSeq ?? 0, digestRegions: {}, active: true };
-      await this.o.trails.putDelivery(trail.id, state);
+    if (!state.active) return;
+    if (!logging) {
+      // StopLogging or DeleteTrail: deliver the rest of the session and close it with a final digest.
+      await this.endSession(trail, state, status.stopSeq ?? (await this.o.events.lastSeq()), status.stopLoggingTime ?? trail.deletedAt ?? now, now);
+      return;
     }
     state = await this.digests(trail, state, now);
     const last = this.lastRun.get(trail.id);
@@ -128,6 +130,14 @@ export class DeliveryWorker {
       this.lastRun.set(trail.id, now);
       await this.deliverUpTo(trail, state, await this.o.events.lastSeq(), now);
     }
+  }
+
+  private async endSession(trail: StoredTrail, initial: DeliveryState, bound: number, stoppedAt: number, now: number): Promise<DeliveryState> {
+    let state = await this.deliverUpTo(trail, initial, bound, now);
+    state = await this.finalDigest(trail, state, stoppedAt, now);
+    state = { ...state, active: false };
+    await this.o.trails.putDelivery(trail.id, state);
+    return state;
   }
 
   /** Delivers every event the trail logs with seq ≤ bound, batch by batch. */
@@ -280,11 +290,11 @@ export class DeliveryWorker {
     return this.writeDigests(trail, state, state.pendingDigestEnd!, now);
   }
 
-  private async finalDigest(trail: StoredTrail, state: DeliveryState, status: TrailStatus, now: number): Promise<DeliveryState> {
+  private async finalDigest(trail: StoredTrail, state: DeliveryState, stoppedAt: number, now: number): Promise<DeliveryState> {
     if (state.digestStart === undefined || !trail.config.logFileValidationEnabled) return state;
     let next = state;
     if (next.pendingDigestEnd === undefined) {
-      const end = Math.max(floorSecond(status.stopLoggingTime ?? trail.deletedAt ?? now), next.digestStart! + SECOND);
+      const end = Math.max(floorSecond(stoppedAt), next.digestStart! + SECOND);
       next = { ...next, pendingDigestEnd: end };
       await this.o.trails.putDelivery(trail.id, next);
     }
