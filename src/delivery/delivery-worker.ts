@@ -78,9 +78,17 @@ export class DeliveryWorker {
         await this.o.trails.purge(trail.id);
       });
     }
-    for (const trail of await this.o.trails.list()) {
-      if (!this.mayRun(trail.id, now)) continue;
-      await this.guard(trail, now, () => this.process(trail, now, o.force ?? false));
+    // Round robin, one batch per trail per round: trails following the journal together share
+    // each read, and a trail with a large backlog does not hold the others back.
+    let round = (await this.o.trails.list()).filter((t) => this.mayRun(t.id, now));
+    let continuing = false;
+    while (round.length > 0) {
+      const behind: StoredTrail[] = [];
+      for (const trail of round) {
+        if (await this.guard(trail, now, () => this.process(trail, now, (o.force ?? false) || continuing))) behind.push(trail);
+      }
+      round = behind;
+      continuing = true;
     }
   }
 
@@ -89,21 +97,25 @@ export class DeliveryWorker {
     return !wait || wait.until <= now;
   }
 
-  private async guard(trail: StoredTrail, now: number, run: () => Promise<void>): Promise<void> {
+  /** Runs one trail's work; a failure backs that trail off and resolves false. */
+  private async guard(trail: StoredTrail, now: number, run: () => Promise<boolean | void>): Promise<boolean> {
     try {
-      await run();
+      const more = await run();
       this.backoff.delete(trail.id);
+      return more === true;
     } catch (error) {
       const failures = (this.backoff.get(trail.id)?.failures ?? 0) + 1;
       // Exponential backoff from one second, capped: the backlog waits in the journal, nothing is lost.
       this.backoff.set(trail.id, { failures, until: now + Math.min(MAX_BACKOFF_MS, SECOND * 2 ** (failures - 1)) });
       const code = error instanceof BucketError ? error.code : undefined;
-      this.o.logger.warn({ trail: trail.config.arn, code, err: code ? undefined : error, failures }, 'trail delivery failed; will retry');
-      if (!code) throw error;
+      if (code) this.o.logger.warn({ trail: trail.config.arn, code, failures }, 'trail delivery failed; will retry');
+      else this.o.logger.error({ trail: trail.config.arn, err: error, failures }, 'trail delivery failed; will retry');
+      return false;
     }
   }
 
-  private async process(trail: StoredTrail, now: number, force: boolean): Promise<void> {
+  /** One step for one trail; resolves true when it has more to deliver right away. */
+  private async process(trail: StoredTrail, now: number, force: boolean): Promise<boolean> {
     const status = trail.status;
     const logging = status.isLogging && trail.deletedAt === undefined;
     let state: DeliveryState = (await this.o.trails.getDelivery(trail.id)) ?? { session: 0, cursor: 0, digestRegions: {}, active: false };
@@ -118,18 +130,19 @@ export class DeliveryWorker {
       if (trail.config.logFileValidationEnabled) state.digestStart = floorSecond(status.startLoggingTime ?? now);
       await this.o.trails.putDelivery(trail.id, state);
     }
-    if (!state.active) return;
+    if (!state.active) return false;
     if (!logging) {
       // StopLogging or DeleteTrail: deliver the rest of the session and close it with a final digest.
       await this.endSession(trail, state, status.stopSeq ?? (await this.o.events.lastSeq()), status.stopLoggingTime ?? trail.deletedAt ?? now, now);
-      return;
+      return false;
     }
     state = await this.digests(trail, state, now);
     const last = this.lastRun.get(trail.id);
-    if (force || state.pending || last === undefined || now - last >= this.o.deliveryIntervalMs) {
-      this.lastRun.set(trail.id, now);
-      await this.deliverUpTo(trail, state, await this.o.events.lastSeq(), now);
-    }
+    if (!(force || state.pending || last === undefined || now - last >= this.o.deliveryIntervalMs)) return false;
+    this.lastRun.set(trail.id, now);
+    const bound = await this.o.events.lastSeq();
+    state = await this.deliverUpTo(trail, state, bound, now, 1);
+    return state.cursor < bound;
   }
 
   private async endSession(trail: StoredTrail, initial: DeliveryState, bound: number, stoppedAt: number, now: number): Promise<DeliveryState> {
@@ -141,11 +154,11 @@ export class DeliveryWorker {
   }
 
   /** Delivers every event the trail logs with seq ≤ bound, batch by batch. */
-  private async deliverUpTo(trail: StoredTrail, initial: DeliveryState, bound: number, now: number): Promise<DeliveryState> {
+  private async deliverUpTo(trail: StoredTrail, initial: DeliveryState, bound: number, now: number, maxBatches = Infinity): Promise<DeliveryState> {
     let state = initial;
     if (state.pending) state = await this.writeBatch(trail, state, state.pending, now);
     const limit = this.o.batchEvents ?? DEFAULT_BATCH;
-    while (state.cursor < bound) {
+    for (let batches = 0; state.cursor < bound && batches < maxBatches; batches++) {
       const events = (await this.readAfter(state.cursor, limit)).filter((e) => e.seq <= bound);
       if (events.length === 0) {
         // Nothing left below the bound (retention may have purged it): move on.
