@@ -9,8 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import pino from 'pino';
 import type { Logger } from 'pino';
-import type { BucketStore } from './buckets/index.js';
-import { LocalDirectoryBuckets, S3Buckets } from './buckets/index.js';
+import type { BucketStore, KeyService } from './buckets/index.js';
+import { KmsKeyService, LocalDirectoryBuckets, S3Buckets } from './buckets/index.js';
 import type { Notifier } from './delivery/index.js';
 import { DeliveryWorker, SnsNotifier, WebhookNotifier } from './delivery/index.js';
 import { emulatorCredential, identityFor, newAccessKey, readCredentialScope, verifySigV4 } from './auth/index.js';
@@ -47,6 +47,8 @@ export interface TrailsConfig {
   /** Delivery notifications: an SNS API endpoint, or else an HTTP webhook. */
   snsEndpoint?: string;
   notifyWebhook?: string;
+  /** A KMS API endpoint: checks trails' KmsKeyId and makes data keys for local buckets. */
+  kmsEndpoint?: string;
 }
 
 export const DEFAULTS = {
@@ -75,10 +77,18 @@ export function openStore(config: { dataDir: string }): CairnStore {
 }
 
 /** The bucket store trails write to: S3 at an endpoint, else local directories (`<data-dir>/buckets`). */
-export function openBuckets(config: { dataDir: string; region: string; trails?: Pick<TrailsConfig, 's3Endpoint' | 's3Region' | 'bucketsDir'> }): BucketStore {
+export function openBuckets(config: {
+  dataDir: string;
+  region: string;
+  trails?: Pick<TrailsConfig, 's3Endpoint' | 's3Region' | 'bucketsDir' | 'kmsEndpoint'>;
+}): BucketStore {
   const trails = config.trails;
   if (trails?.s3Endpoint) return new S3Buckets({ endpoint: trails.s3Endpoint, region: trails.s3Region ?? config.region });
-  return new LocalDirectoryBuckets(trails?.bucketsDir ?? join(config.dataDir, 'buckets'));
+  return new LocalDirectoryBuckets(trails?.bucketsDir ?? join(config.dataDir, 'buckets'), openKeyService(config));
+}
+
+function openKeyService(config: { region: string; trails?: Pick<TrailsConfig, 'kmsEndpoint'> }): KeyService | undefined {
+  return config.trails?.kmsEndpoint ? new KmsKeyService({ endpoint: config.trails.kmsEndpoint, region: config.region }) : undefined;
 }
 
 function openNotifier(config: { region: string; trails?: TrailsConfig }): Notifier | undefined {
@@ -107,7 +117,15 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
   const committer = new GroupCommitter(store.events);
   // Trails: the bucket store, and the worker that delivers log files and digests to it.
   const buckets = openBuckets(config);
-  const service = new CloudTrailService({ events: store.events, tokenKey, trails: store.trails, bucketExists: (b) => buckets.bucketExists(b) });
+  const keyService = openKeyService(config);
+  const service = new CloudTrailService({
+    events: store.events,
+    tokenKey,
+    trails: store.trails,
+    bucketExists: (b) => buckets.bucketExists(b),
+    encryption: buckets.supportsEncryption,
+    ...(keyService ? { kmsKeyState: (key: string) => keyService.keyState(key) } : {}),
+  });
   const delivery = new DeliveryWorker({
     trails: store.trails,
     events: store.events,

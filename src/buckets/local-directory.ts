@@ -1,12 +1,23 @@
-import { randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
+import type { KeyService } from './kms.js';
 import type { BucketStore, PutOptions, StoredObject } from './types.js';
 import { BucketError } from './types.js';
 
 /** Object metadata lives beside the buckets, never inside one, so a bucket holds exactly its objects. */
 const METADATA_DIR = '.cairn-metadata';
 const TEMP_SUFFIX = '.cairn-tmp';
+/** Metadata member holding an encrypted object's wrapped data key, IV and tag (never shown as user metadata). */
+const ENVELOPE = 'x-cairn-envelope';
+
+interface Envelope {
+  algorithm: 'AES-256-GCM';
+  kmsKeyId: string;
+  wrappedKey: string;
+  iv: string;
+  tag: string;
+}
 
 /**
  * A directory laid out as S3: `<root>/<bucket>/<key>`. A bucket is a directory that must exist.
@@ -14,9 +25,15 @@ const TEMP_SUFFIX = '.cairn-tmp';
  */
 export class LocalDirectoryBuckets implements BucketStore {
   readonly description: string;
+  readonly supportsEncryption: boolean;
 
-  constructor(private readonly root: string) {
+  /** With `keys`, objects put with a KMS key are envelope-encrypted and read back decrypted. */
+  constructor(
+    private readonly root: string,
+    private readonly keys?: KeyService,
+  ) {
     this.description = `local directory ${root}`;
+    this.supportsEncryption = keys !== undefined;
   }
 
   private bucketDir(bucket: string): string {
@@ -47,8 +64,19 @@ export class LocalDirectoryBuckets implements BucketStore {
   async putObject(bucket: string, key: string, body: Buffer, options: PutOptions = {}): Promise<void> {
     if (!(await this.bucketExists(bucket))) throw new BucketError('NoSuchBucket', `The specified bucket does not exist: ${bucket}`);
     const metaPath = this.objectPath(join(this.root, METADATA_DIR, bucket), key) + '.json';
-    await writeDurably(metaPath, Buffer.from(JSON.stringify(options.metadata ?? {})));
-    await writeDurably(this.objectPath(this.bucketDir(bucket), key), body);
+    const metadata: Record<string, string> = { ...(options.metadata ?? {}) };
+    let stored = body;
+    if (options.kmsKeyId) {
+      if (!this.keys) throw new BucketError('KMS.DisabledException', 'Local buckets need a KMS endpoint to encrypt objects.');
+      const { plaintext, wrapped } = await this.keys.generateDataKey(options.kmsKeyId);
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', plaintext, iv);
+      stored = Buffer.concat([cipher.update(body), cipher.final()]);
+      const envelope: Envelope = { algorithm: 'AES-256-GCM', kmsKeyId: options.kmsKeyId, wrappedKey: wrapped.toString('base64'), iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64') };
+      metadata[ENVELOPE] = JSON.stringify(envelope);
+    }
+    await writeDurably(metaPath, Buffer.from(JSON.stringify(metadata)));
+    await writeDurably(this.objectPath(this.bucketDir(bucket), key), stored);
   }
 
   async getObject(bucket: string, key: string): Promise<StoredObject | undefined> {
@@ -65,7 +93,18 @@ export class LocalDirectoryBuckets implements BucketStore {
     } catch {
       // An object copied in by hand has no metadata.
     }
-    return { body, metadata };
+    const envelope = metadata[ENVELOPE];
+    if (envelope === undefined) return { body, metadata };
+    delete metadata[ENVELOPE];
+    return { body: await this.decrypt(body, JSON.parse(envelope) as Envelope), metadata };
+  }
+
+  private async decrypt(body: Buffer, envelope: Envelope): Promise<Buffer> {
+    if (!this.keys) throw new BucketError('KMS.DisabledException', 'This object is encrypted; reading it needs the KMS endpoint.');
+    const key = await this.keys.decryptDataKey(Buffer.from(envelope.wrappedKey, 'base64'), envelope.kmsKeyId);
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(envelope.iv, 'base64'));
+    decipher.setAuthTag(Buffer.from(envelope.tag, 'base64'));
+    return Buffer.concat([decipher.update(body), decipher.final()]);
   }
 
   async listKeys(bucket: string, prefix: string): Promise<string[]> {

@@ -23,6 +23,7 @@ export interface S3BucketsOptions {
 /** Any S3 API endpoint through the AWS SDK. */
 export class S3Buckets implements BucketStore {
   readonly description: string;
+  readonly supportsEncryption = true;
   private readonly client: S3Client;
 
   constructor(options: S3BucketsOptions) {
@@ -63,6 +64,7 @@ export class S3Buckets implements BucketStore {
           ContentEncoding: options.contentEncoding,
           Metadata: options.metadata,
           ACL: options.acl,
+          ...(options.kmsKeyId ? { ServerSideEncryption: 'aws:kms' as const, SSEKMSKeyId: options.kmsKeyId } : {}),
         }),
       ),
     );

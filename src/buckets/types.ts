@@ -6,6 +6,8 @@ export interface PutOptions {
   metadata?: Record<string, string>;
   /** Canned ACL, where the store supports ACLs. */
   acl?: 'bucket-owner-full-control';
+  /** Encrypt with this KMS key: SSE-KMS on S3, envelope encryption (AES-256-GCM) in a local directory. */
+  kmsKeyId?: string;
 }
 
 export interface StoredObject {
@@ -16,6 +18,8 @@ export interface StoredObject {
 export interface BucketStore {
   /** A description for logs and status lines (`local directory /x`, `S3 at http://...`). */
   readonly description: string;
+  /** Whether `kmsKeyId` can be honoured. */
+  readonly supportsEncryption: boolean;
   bucketExists(bucket: string): Promise<boolean>;
   createBucket(bucket: string): Promise<void>;
   /** Writes the whole object or throws a BucketError; an existing key is replaced. */

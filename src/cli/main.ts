@@ -34,6 +34,7 @@ program
   .option('--digest-interval <seconds>', 'digest period of log file validation', String(DEFAULTS.digestIntervalSeconds))
   .option('--sns-endpoint <url>', "SNS API endpoint for trails' delivery notifications")
   .option('--notify-webhook <url>', 'HTTP URL that receives delivery notifications (when there is no --sns-endpoint)')
+  .option('--kms-endpoint <url>', "KMS API endpoint: checks trails' KmsKeyId; data keys for encrypted local buckets")
   .action(serve);
 
 const buckets = program.command('buckets').description('local buckets trails deliver to');
@@ -87,6 +88,7 @@ program
   .option('--buckets-dir <dir>', 'directory holding local buckets (default: <data-dir>/buckets)')
   .option('--s3-endpoint <url>', 'S3 API endpoint holding the bucket (default: local directories)')
   .option('--s3-region <region>', 'region to sign S3 requests for')
+  .option('--kms-endpoint <url>', 'KMS API endpoint, to read log files encrypted in local buckets')
   .action(validateLogsCommand);
 
 const keys = program.command('keys').description('manage the access keys Cairn accepts');

@@ -19,6 +19,7 @@ export interface ServeFlags {
   digestInterval: string;
   snsEndpoint?: string;
   notifyWebhook?: string;
+  kmsEndpoint?: string;
 }
 
 export async function serve(flags: ServeFlags): Promise<void> {
@@ -42,6 +43,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
       digestIntervalSeconds: positive(flags.digestInterval, '--digest-interval'),
       snsEndpoint: flags.snsEndpoint,
       notifyWebhook: flags.notifyWebhook,
+      kmsEndpoint: flags.kmsEndpoint,
     },
     ...(flags.tlsCert && flags.tlsKey ? { tls: { cert: readFileSync(flags.tlsCert), key: readFileSync(flags.tlsKey) } } : {}),
   };

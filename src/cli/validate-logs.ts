@@ -14,6 +14,7 @@ export interface ValidateLogsFlags {
   bucketsDir?: string;
   s3Endpoint?: string;
   s3Region?: string;
+  kmsEndpoint?: string;
 }
 
 function parseTime(value: string, flag: string): number {
@@ -42,7 +43,7 @@ export async function validateLogsCommand(flags: ValidateLogsFlags): Promise<voi
     const buckets = openBuckets({
       dataDir: flags.dataDir,
       region: flags.s3Region ?? DEFAULTS.region,
-      trails: { s3Endpoint: flags.s3Endpoint, s3Region: flags.s3Region, bucketsDir: flags.bucketsDir },
+      trails: { s3Endpoint: flags.s3Endpoint, s3Region: flags.s3Region, bucketsDir: flags.bucketsDir, kmsEndpoint: flags.kmsEndpoint },
     });
     const ok = await validateLogs(
       {

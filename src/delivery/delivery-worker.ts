@@ -224,10 +224,12 @@ export class DeliveryWorker {
     });
     try {
       for (const file of files) {
+        // Log files are encrypted with the trail's KMS key; digests never are, as in AWS.
         await this.o.buckets.putObject(config.s3BucketName, file.key, gzipSync(file.body), {
           contentType: 'application/json',
           contentEncoding: 'gzip',
           acl: 'bucket-owner-full-control',
+          ...(config.kmsKeyId ? { kmsKeyId: config.kmsKeyId } : {}),
         });
       }
     } catch (error) {

@@ -201,7 +201,13 @@ function checkDigest(bucket: string, key: string, object: { body: Buffer; metada
 }
 
 async function checkLog(io: ValidationIo, log: { s3Bucket: string; s3Object: string; hashValue: string }): Promise<string> {
-  const object = await io.getObject(log.s3Bucket, log.s3Object);
+  let object;
+  try {
+    object = await io.getObject(log.s3Bucket, log.s3Object);
+  } catch {
+    // An encrypted object whose ciphertext or tag was changed does not decrypt.
+    return 'invalid format';
+  }
   if (!object) return 'not found';
   let body: Buffer;
   try {

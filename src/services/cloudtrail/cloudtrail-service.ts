@@ -22,11 +22,18 @@ export class CloudTrailService {
     bucketExists: (bucket: string) => Promise<boolean>;
     /** Whether KmsKeyId can be honoured (log-file encryption). */
     encryption?: boolean;
+    kmsKeyState?: (keyId: string) => Promise<'enabled' | 'disabled' | 'missing'>;
   }) {
     const tokens = new PageTokens(deps.tokenKey);
     this.handlers = {
       LookupEvents: (input, ctx) => lookupEvents(input, ctx, deps.events, tokens),
-      ...trailHandlers({ trails: deps.trails, events: deps.events, bucketExists: deps.bucketExists, encryption: deps.encryption ?? false }),
+      ...trailHandlers({
+        trails: deps.trails,
+        events: deps.events,
+        bucketExists: deps.bucketExists,
+        encryption: deps.encryption ?? false,
+        kmsKeyState: deps.kmsKeyState,
+      }),
     };
     this.extensions = {
       SearchEvents: (input, ctx) => searchEvents(input, ctx, deps.events, tokens),

@@ -36,6 +36,8 @@ export interface TrailDeps {
   bucketExists(bucket: string): Promise<boolean>;
   /** Whether log-file encryption with KmsKeyId is available. */
   encryption: boolean;
+  /** The KMS key's state, when a KMS endpoint is configured (else keys are checked for syntax only). */
+  kmsKeyState?: (keyId: string) => Promise<'enabled' | 'disabled' | 'missing'>;
 }
 
 type Handler = (input: Input, ctx: CallContext) => Promise<OperationOutput>;
@@ -81,10 +83,13 @@ export function trailHandlers(deps: TrailDeps): Record<string, Handler> {
     if (!(await deps.bucketExists(bucket))) throw new AwsError('S3BucketDoesNotExistException', `S3 bucket ${bucket} does not exist.`);
   }
 
-  function checkKms(keyId: string, ctx: CallContext): string {
-    const arn = kmsKeyArn(keyId, ctx.region, ctx.accountId);
-    if (!deps.encryption) throw new AwsError('UnsupportedOperationException', 'Cairn does not encrypt log files yet: KmsKeyId is not supported.');
-    return arn;
+  async function checkKms(keyArn: string): Promise<void> {
+    if (!deps.encryption) {
+      throw new AwsError('UnsupportedOperationException', 'Encrypting log files in local buckets needs a KMS endpoint (cairn serve --kms-endpoint).');
+    }
+    const state = await deps.kmsKeyState?.(keyArn);
+    if (state === 'missing') throw new AwsError('KmsKeyNotFoundException', `KMS key ${keyArn} does not exist.`);
+    if (state === 'disabled') throw new AwsError('KmsKeyDisabledException', `KMS key ${keyArn} is disabled.`);
   }
 
   /** Settings shared by CreateTrail and UpdateTrail, applied onto `t` (empty strings clear). */
@@ -108,7 +113,7 @@ export function trailHandlers(deps: TrailDeps): Record<string, Handler> {
     const kms = optionalString(input, 'KmsKeyId');
     if (kms !== undefined) {
       if (kms === '') delete t.kmsKeyId;
-      else t.kmsKeyId = checkKms(kms, ctx);
+      else t.kmsKeyId = kmsKeyArn(kms, ctx.region, ctx.accountId);
     }
     const group = optionalString(input, 'CloudWatchLogsLogGroupArn');
     const role = optionalString(input, 'CloudWatchLogsRoleArn');
@@ -180,6 +185,7 @@ export function trailHandlers(deps: TrailDeps): Record<string, Handler> {
     if (tags) config.tags = mergeTags([], parseTags(tags));
     await checkNameAndLimit(config, ctx);
     await checkBucket(bucket);
+    if (config.kmsKeyId) await checkKms(config.kmsKeyId);
     const created = await trails.create(config, initialStatus());
     if (!created) throw new AwsError('TrailAlreadyExistsException', `Trail ${name} already exists for customer: ${ctx.accountId}`);
     return trailResponse(config);
@@ -195,6 +201,7 @@ export function trailHandlers(deps: TrailDeps): Record<string, Handler> {
       config.s3BucketName = bucket;
     }
     applySettings(input, config, ctx);
+    if (config.kmsKeyId && config.kmsKeyId !== trail.config.kmsKeyId) await checkKms(config.kmsKeyId);
     if (config.isMultiRegionTrail !== trail.config.isMultiRegionTrail) await checkNameAndLimit(config, ctx, trail.id);
     await trails.putConfig(trail.id, config);
     return trailResponse(config);
