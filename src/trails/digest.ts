@@ -78,10 +78,13 @@ export interface SigningKeyStore {
   addSigningKey(key: SigningKey): Promise<void>;
 }
 
-/** The region's current key, made on first use. */
-export async function currentSigningKey(store: SigningKeyStore, region: string, now: number): Promise<SigningKey> {
+/** How long a region signs with one key pair before it makes the next (older keys stay listed). */
+export const SIGNING_KEY_ROTATION_MS = 30 * 86_400_000;
+
+/** The region's current key: made on first use, replaced once it is older than the rotation period. */
+export async function currentSigningKey(store: SigningKeyStore, region: string, now: number, rotationMs = SIGNING_KEY_ROTATION_MS): Promise<SigningKey> {
   const existing = (await store.signingKeys(region)).at(-1);
-  if (existing) return existing;
+  if (existing && now - existing.validFrom < rotationMs) return existing;
   await store.addSigningKey(newSigningKey(region, now));
   const created = (await store.signingKeys(region)).at(-1);
   if (!created) throw new Error(`no signing key for ${region}`);

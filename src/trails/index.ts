@@ -40,7 +40,7 @@ export { inTrailScope, toSelectable, trailLogs } from './scope.js';
 export { digestKey, isoSeconds, logFileKey, uniqueSuffix } from './layout.js';
 export { buildLogFiles, MAX_LOG_FILE_BYTES } from './log-files.js';
 export type { LogFile } from './log-files.js';
-export { buildDigest, currentSigningKey, newSigningKey } from './digest.js';
+export { buildDigest, currentSigningKey, newSigningKey, SIGNING_KEY_ROTATION_MS } from './digest.js';
 export type { SigningKeyStore } from './digest.js';
 export type { SignedDigest } from './digest.js';
 export { parseTrailArnParts, validateLogs } from './validation.js';

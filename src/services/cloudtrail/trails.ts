@@ -8,6 +8,7 @@ import {
   checkLogsRoleArn,
   checkTrailName,
   currentSigningKey,
+  SIGNING_KEY_ROTATION_MS,
   defaultEventSelectors,
   initialStatus,
   kmsKeyArn,
@@ -27,7 +28,6 @@ import type { CallContext, OperationOutput } from './types.js';
 const MAX_TRAILS_PER_REGION = 5;
 const MAX_TAGS = 50;
 const MAX_LIST_TAGS_RESOURCES = 20;
-const KEY_VALIDITY_MS = 30 * 86_400_000;
 
 export interface TrailDeps {
   trails: TrailStore;
@@ -390,7 +390,7 @@ export function trailHandlers(deps: TrailDeps): Record<string, Handler> {
     await currentSigningKey(trails, ctx.region, ctx.now);
     const keys = await trails.signingKeys(ctx.region);
     const list = keys
-      .map((k, i) => ({ key: k, to: k.validTo ?? keys[i + 1]?.validFrom ?? Math.max(ctx.now, k.validFrom) + KEY_VALIDITY_MS }))
+      .map((k, i) => ({ key: k, to: k.validTo ?? keys[i + 1]?.validFrom ?? k.validFrom + SIGNING_KEY_ROTATION_MS }))
       .filter(({ key, to }) => key.validFrom <= end && to >= start)
       .map(({ key, to }) => ({
         Value: key.publicKeyDer.toString('base64'),
