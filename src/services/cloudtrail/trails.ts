@@ -80,7 +80,18 @@ export function trailHandlers(deps: TrailDeps): Record<string, Handler> {
 
   async function checkBucket(bucket: string): Promise<void> {
     checkBucketName(bucket);
-    if (!(await deps.bucketExists(bucket))) throw new AwsError('S3BucketDoesNotExistException', `S3 bucket ${bucket} does not exist.`);
+    let exists: boolean;
+    try {
+      exists = await deps.bucketExists(bucket);
+    } catch (error) {
+      // The storage refused to say: CloudTrail reports a bucket it may not use as a policy problem.
+      const code = (error as { code?: unknown }).code;
+      if (code === 'Forbidden' || code === 'AccessDenied') {
+        throw new AwsError('InsufficientS3BucketPolicyException', `Incorrect S3 bucket policy is detected for bucket: ${bucket}`);
+      }
+      throw error;
+    }
+    if (!exists) throw new AwsError('S3BucketDoesNotExistException', `S3 bucket ${bucket} does not exist.`);
   }
 
   async function checkKms(keyArn: string): Promise<void> {
