@@ -38,12 +38,15 @@ void describe('aws cloudtrail validate-logs over moto S3', { skip: missing }, ()
     );
     ct = new CloudTrailClient({ endpoint: cairn.url, region: REGION, credentials: { accessKeyId: ACCOUNT, secretAccessKey: 'x' } });
     startTime = Math.floor(Date.now() / 1000) - 60;
-    const created = await ct.send(new CreateTrailCommand({ Name: 'audit', S3BucketName: BUCKET, S3KeyPrefix: 'pfx', EnableLogFileValidation: true }));
+    const created = await ct.send(new CreateTrailCommand({ Name: 'audit', S3BucketName: BUCKET, S3KeyPrefix: 'pfx', EnableLogFileValidation: true, IsMultiRegionTrail: true }));
     trailArn = created.TrailARN!;
     await ct.send(new StartLoggingCommand({ Name: 'audit' }));
     // Activity over several digest periods (3 s each), with a quiet period in the middle (an empty digest).
+    // Calls signed for eu-west-1 are events of that region: the multi-region trail gives them their own folder and digests.
+    const eu = new CloudTrailClient({ endpoint: cairn.url, region: 'eu-west-1', credentials: { accessKeyId: ACCOUNT, secretAccessKey: 'x' } });
     for (let i = 0; i < 4; i++) {
       await ct.send(new DescribeTrailsCommand({}));
+      await eu.send(new DescribeTrailsCommand({}));
       await sleep(1500);
     }
     await sleep(4000);
@@ -64,11 +67,11 @@ void describe('aws cloudtrail validate-logs over moto S3', { skip: missing }, ()
   });
 
   /** The `aws` executable itself, a fresh process per run (the command keeps its counters per process). */
-  const validate = (): Promise<{ code: number; stdout: string; stderr: string }> =>
+  const validate = (region = REGION): Promise<{ code: number; stdout: string; stderr: string }> =>
     new Promise((resolve) => {
       const start = new Date(startTime * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-      const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_'))), AWS_ACCESS_KEY_ID: ACCOUNT, AWS_SECRET_ACCESS_KEY: 'x', AWS_DEFAULT_REGION: REGION, AWS_ENDPOINT_URL_S3: moto.url };
-      execFile('aws', ['cloudtrail', 'validate-logs', '--endpoint-url', cairn.url, '--trail-arn', trailArn, '--start-time', start, '--verbose'], { env }, (error, stdout, stderr) => {
+      const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_'))), AWS_ACCESS_KEY_ID: ACCOUNT, AWS_SECRET_ACCESS_KEY: 'x', AWS_DEFAULT_REGION: region, AWS_ENDPOINT_URL_S3: moto.url };
+      execFile('aws', ['cloudtrail', 'validate-logs', '--endpoint-url', cairn.url, '--trail-arn', trailArn, '--start-time', start, '--verbose', '--region', region], { env }, (error, stdout, stderr) => {
         resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
       });
     });
@@ -79,8 +82,8 @@ void describe('aws cloudtrail validate-logs over moto S3', { skip: missing }, ()
   }
 
   void it('reports every digest and log file valid', async () => {
-    const digests = await keys('pfx/AWSLogs/123456789012/CloudTrail-Digest/');
-    const logs = await keys('pfx/AWSLogs/123456789012/CloudTrail/');
+    const digests = await keys('pfx/AWSLogs/123456789012/CloudTrail-Digest/us-east-1/');
+    const logs = await keys('pfx/AWSLogs/123456789012/CloudTrail/us-east-1/');
     assert.ok(digests.length >= 4, `several digest periods: ${digests.join("\n")}\n${cairn.output}`);
     assert.ok(logs.length >= 2, `several log files: ${logs.join('\n')}`);
     const run = await validate();
@@ -90,8 +93,19 @@ void describe('aws cloudtrail validate-logs over moto S3', { skip: missing }, ()
     assert.doesNotMatch(run.stdout + run.stderr, /INVALID/);
   });
 
+  void it('validates another source region of a multi-region trail with that region\'s key', async () => {
+    const digests = await keys('pfx/AWSLogs/123456789012/CloudTrail-Digest/eu-west-1/');
+    const logs = await keys('pfx/AWSLogs/123456789012/CloudTrail/eu-west-1/');
+    assert.ok(digests.length >= 2 && logs.length >= 1, `eu-west-1: ${digests.length} digests, ${logs.length} logs`);
+    assert.ok(digests.every((k) => k.includes('_CloudTrail-Digest_eu-west-1_audit_us-east-1_')));
+    const run = await validate('eu-west-1');
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, new RegExp(`${digests.length}/${digests.length} digest files valid`));
+    assert.match(run.stdout, new RegExp(`${logs.length}/${logs.length} log files valid`));
+  });
+
   void it('reports a modified log file INVALID and exits 1', async () => {
-    const logs = await keys('pfx/AWSLogs/123456789012/CloudTrail/');
+    const logs = await keys('pfx/AWSLogs/123456789012/CloudTrail/us-east-1/');
     const target = logs[0]!;
     const original = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: target }));
     const bytes = Buffer.from(await original.Body!.transformToByteArray());
@@ -106,7 +120,7 @@ void describe('aws cloudtrail validate-logs over moto S3', { skip: missing }, ()
   });
 
   void it('reports a deleted log file INVALID and exits 1', async () => {
-    const logs = await keys('pfx/AWSLogs/123456789012/CloudTrail/');
+    const logs = await keys('pfx/AWSLogs/123456789012/CloudTrail/us-east-1/');
     const target = logs.at(-1)!;
     const original = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: target }));
     const bytes = Buffer.from(await original.Body!.transformToByteArray());
@@ -118,7 +132,7 @@ void describe('aws cloudtrail validate-logs over moto S3', { skip: missing }, ()
   });
 
   void it('reports a deleted digest INVALID and exits 1', async () => {
-    const digests = await keys('pfx/AWSLogs/123456789012/CloudTrail-Digest/');
+    const digests = await keys('pfx/AWSLogs/123456789012/CloudTrail-Digest/us-east-1/');
     const target = digests[Math.floor(digests.length / 2)]!;
     await s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: target }));
     const run = await validate();
