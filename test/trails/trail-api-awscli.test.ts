@@ -63,6 +63,13 @@ void describe('trail API (AWS CLI)', { skip: missing }, () => {
     await aws('add-tags', '--resource-id', String(created.TrailARN), '--tags-list', 'Key=env,Value=prod');
     const tags = (await aws('list-tags', '--resource-id-list', String(created.TrailARN))).ResourceTagList as { TagsList: unknown[] }[];
     assert.deepEqual(tags[0]!.TagsList, [{ Key: 'env', Value: 'prod' }]);
+    await aws('remove-tags', '--resource-id', String(created.TrailARN), '--tags-list', 'Key=env');
+    const untagged = (await aws('list-tags', '--resource-id-list', String(created.TrailARN))).ResourceTagList as { TagsList: unknown[] }[];
+    assert.deepEqual(untagged[0]!.TagsList, []);
+    const updated = await aws('update-trail', '--name', 'cli-trail', '--s3-key-prefix', 'audit', '--no-enable-log-file-validation');
+    assert.equal(updated.S3KeyPrefix, 'audit');
+    assert.equal(updated.LogFileValidationEnabled, false);
+    assert.equal(((await aws('get-trail', '--name', 'cli-trail')).Trail as Record<string, unknown>).S3KeyPrefix, 'audit');
     await aws('stop-logging', '--name', 'cli-trail');
     await aws('delete-trail', '--name', String(created.TrailARN));
     assert.deepEqual((await aws('list-trails')).Trails, []);
