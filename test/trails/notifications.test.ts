@@ -11,7 +11,7 @@ import { CloudTrailClient, CreateTrailCommand, GetTrailStatusCommand, StartLoggi
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CairnProcess, CLI } from '../support/cairn-process.js';
-import { MotoServer } from '../support/moto.js';
+import { freePort, MotoServer } from '../support/moto.js';
 import { requireProgram } from '../support/programs.js';
 import { listKeys } from '../support/trail-delivery.js';
 
@@ -108,5 +108,28 @@ void describe('delivery notifications', () => {
       assert.equal(message.s3Bucket, 'hooked');
       assert.match(message.s3ObjectKey[0]!, /^p\/AWSLogs\/444455556666\/CloudTrail\/eu-west-1\//);
     });
+  });
+
+  void it('shows a failed notification in GetTrailStatus without holding delivery back', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cairn-webhook-down-'));
+    execFileSync(process.execPath, [CLI, 'buckets', 'create', 'unheard', '--data-dir', dataDir]);
+    const nobody = `http://127.0.0.1:${await freePort()}/`;
+    const cairn = await CairnProcess.start(['--auth', 'off', '--notify-webhook', nobody, '--delivery-interval', '1'], dataDir);
+    try {
+      const ct = new CloudTrailClient({ endpoint: cairn.url, region: 'us-east-1', credentials: { accessKeyId: '444455556666', secretAccessKey: 'x' } });
+      await ct.send(new CreateTrailCommand({ Name: 'unheard', S3BucketName: 'unheard', SnsTopicName: 'alerts' }));
+      await ct.send(new StartLoggingCommand({ Name: 'unheard' }));
+      let status = await ct.send(new GetTrailStatusCommand({ Name: 'unheard' }));
+      for (let i = 0; i < 100 && !status.LatestNotificationError; i++) {
+        await sleep(100);
+        status = await ct.send(new GetTrailStatusCommand({ Name: 'unheard' }));
+      }
+      assert.equal(status.LatestNotificationError, 'ECONNREFUSED');
+      assert.equal(status.LatestNotificationTime, undefined);
+      assert.ok(status.LatestDeliveryTime instanceof Date, 'the log file was delivered all the same');
+      assert.match(status.LatestNotificationAttemptTime ?? '', /^\d{4}-\d\d-\d\dT/);
+    } finally {
+      await cairn.dispose();
+    }
   });
 });
