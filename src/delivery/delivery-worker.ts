@@ -83,11 +83,12 @@ export class DeliveryWorker {
     let round = (await this.o.trails.list()).filter((t) => this.mayRun(t.id, now));
     let continuing = false;
     while (round.length > 0) {
-      const behind: StoredTrail[] = [];
+      const behind = new Set<number>();
       for (const trail of round) {
-        if (await this.guard(trail, now, () => this.process(trail, now, (o.force ?? false) || continuing))) behind.push(trail);
+        if (await this.guard(trail, now, () => this.process(trail, now, (o.force ?? false) || continuing))) behind.add(trail.id);
       }
-      round = behind;
+      // Fresh rows for the next round: a StopLogging meanwhile must bound what is delivered.
+      round = behind.size > 0 ? (await this.o.trails.list()).filter((t) => behind.has(t.id)) : [];
       continuing = true;
     }
   }
