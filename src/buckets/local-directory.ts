@@ -75,7 +75,9 @@ export class LocalDirectoryBuckets implements BucketStore {
       const envelope: Envelope = { algorithm: 'AES-256-GCM', kmsKeyId: options.kmsKeyId, wrappedKey: wrapped.toString('base64'), iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64') };
       metadata[ENVELOPE] = JSON.stringify(envelope);
     }
-    await writeDurably(metaPath, Buffer.from(JSON.stringify(metadata)));
+    // Most objects (log files) carry no metadata: no file and no fsync for them.
+    if (Object.keys(metadata).length > 0) await writeDurably(metaPath, Buffer.from(JSON.stringify(metadata)));
+    else await rm(metaPath, { force: true });
     await writeDurably(this.objectPath(this.bucketDir(bucket), key), stored);
   }
 
