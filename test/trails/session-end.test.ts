@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { CloudTrailClient, CreateTrailCommand, DeleteTrailCommand, GetTrailStatusCommand, StartLoggingCommand, StopLoggingCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient, CreateTrailCommand, DeleteTrailCommand, GetTrailStatusCommand, StartLoggingCommand, StopLoggingCommand, UpdateTrailCommand } from '@aws-sdk/client-cloudtrail';
 import { CairnProcess, CLI } from '../support/cairn-process.js';
 import { makeRecord } from '../support/trail-delivery.js';
 
@@ -108,5 +108,23 @@ void describe('ending and restarting logging sessions', () => {
     const digest = JSON.parse(gunzipSync(readFileSync(digests('doomed')[0]!)).toString()) as { logFiles: unknown[]; previousDigestSignature: unknown };
     assert.ok(digest.logFiles.length >= 1);
     assert.equal(digest.previousDigestSignature, null, 'the first digest of a chain');
+  });
+
+  void it('turning validation on while logging starts a digest chain that covers the later log files', async () => {
+    await ct.send(new CreateTrailCommand({ Name: 'latecomer', S3BucketName: BUCKET, S3KeyPrefix: 'late' }));
+    await ct.send(new StartLoggingCommand({ Name: 'latecomer' }));
+    importOne('DescribeVolumes');
+    await sleep(1500);
+    assert.equal(digests('late').length, 0, 'no digests without validation');
+    await ct.send(new UpdateTrailCommand({ Name: 'latecomer', EnableLogFileValidation: true }));
+    await sleep(1500);
+    const covered = importOne('AttachVolume');
+    await ct.send(new StopLoggingCommand({ Name: 'latecomer' }));
+    await waitForFinalDigest('latecomer');
+    assert.equal(delivered('late').get(covered), 1);
+    const digest = JSON.parse(gunzipSync(readFileSync(digests('late')[0]!)).toString()) as { logFiles: { s3Object: string }[] };
+    assert.ok(digest.logFiles.length >= 1, 'the log files delivered after validation was turned on');
+    const run = await validate(`arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/latecomer`);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
   });
 });
