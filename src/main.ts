@@ -11,6 +11,10 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import pino from 'pino';
 import type { Logger } from 'pino';
+import type { BucketStore, KeyService } from './buckets/index.js';
+import { KmsKeyService, LocalDirectoryBuckets, S3Buckets } from './buckets/index.js';
+import type { Notifier } from './delivery/index.js';
+import { DeliveryWorker, SnsNotifier, WebhookNotifier } from './delivery/index.js';
 import { cachedCredentialLookup, emulatorCredential, identityFor, newAccessKey, readCredentialScope, verifySigV4 } from './auth/index.js';
 import type { Authenticator, IdentityLookup } from './gateway/index.js';
 import { createGateway, RecordingProxy } from './gateway/index.js';
@@ -36,6 +40,22 @@ export interface CairnConfig {
   logger?: Logger;
   /** Recording gateway mode (`--upstream` or a config file). */
   gateway?: GatewayModeConfig;
+  trails?: TrailsConfig;
+}
+
+/** Where trails deliver, and how often. */
+export interface TrailsConfig {
+  /** An S3 API endpoint; without one, buckets are directories under `bucketsDir`. */
+  s3Endpoint?: string;
+  s3Region?: string;
+  bucketsDir?: string;
+  deliveryIntervalSeconds: number;
+  digestIntervalSeconds: number;
+  /** Delivery notifications: an SNS API endpoint, or else an HTTP webhook. */
+  snsEndpoint?: string;
+  notifyWebhook?: string;
+  /** A KMS API endpoint: checks trails' KmsKeyId and makes data keys for local buckets. */
+  kmsEndpoint?: string;
 }
 
 export interface GatewayModeConfig {
@@ -54,6 +74,9 @@ export const DEFAULTS = {
   region: 'us-east-1',
   retentionDays: 90,
   bodyLimit: 2 * 1024 * 1024,
+  /** AWS delivers log files about every 5 minutes and digests hourly. */
+  deliveryIntervalSeconds: 300,
+  digestIntervalSeconds: 3600,
 } as const;
 
 const DAY_MS = 86_400_000;
@@ -67,6 +90,31 @@ const RETENTION_BATCH = 5_000;
 /** Opens the store named by the configuration (for the server and for offline commands). */
 export function openStore(config: { dataDir: string }): CairnStore {
   return openSqliteStore({ dataDir: config.dataDir });
+}
+
+/** The bucket store trails write to: S3 at an endpoint, else local directories (`<data-dir>/buckets`). */
+export function openBuckets(config: {
+  dataDir: string;
+  region: string;
+  trails?: Pick<TrailsConfig, 's3Endpoint' | 's3Region' | 'bucketsDir' | 'kmsEndpoint'>;
+  gateway?: Pick<GatewayModeConfig, 'upstreams'>;
+}): BucketStore {
+  const trails = config.trails;
+  // In front of an emulator, trails deliver to its S3 unless told otherwise.
+  const upstreamS3 = config.gateway ? (config.gateway.upstreams.byService.get('s3') ?? config.gateway.upstreams.default) : undefined;
+  const endpoint = trails?.s3Endpoint ?? upstreamS3?.href.replace(/\/$/, '');
+  if (endpoint) return new S3Buckets({ endpoint, region: trails?.s3Region ?? config.region });
+  return new LocalDirectoryBuckets(trails?.bucketsDir ?? join(config.dataDir, 'buckets'), openKeyService(config));
+}
+
+function openKeyService(config: { region: string; trails?: Pick<TrailsConfig, 'kmsEndpoint'> }): KeyService | undefined {
+  return config.trails?.kmsEndpoint ? new KmsKeyService({ endpoint: config.trails.kmsEndpoint, region: config.region }) : undefined;
+}
+
+function openNotifier(config: { region: string; trails?: TrailsConfig }): Notifier | undefined {
+  if (config.trails?.snsEndpoint) return new SnsNotifier({ endpoint: config.trails.snsEndpoint, region: config.region });
+  if (config.trails?.notifyWebhook) return new WebhookNotifier(config.trails.notifyWebhook);
+  return undefined;
 }
 
 export interface RunningCairn {
@@ -87,7 +135,26 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
   const createdAdminKey = await ensureAdminKey(store, config, adminKeyFile);
   const tokenKey = Buffer.from(await store.settings.putIfAbsent('page-token-key', randomBytes(32).toString('hex')), 'hex');
   const committer = new GroupCommitter(store.events);
-  const service = new CloudTrailService({ events: store.events, tokenKey });
+  // Trails: the bucket store, and the worker that delivers log files and digests to it.
+  const buckets = openBuckets(config);
+  const keyService = openKeyService(config);
+  const service = new CloudTrailService({
+    events: store.events,
+    tokenKey,
+    trails: store.trails,
+    bucketExists: (b) => buckets.bucketExists(b),
+    encryption: buckets.supportsEncryption,
+    ...(keyService ? { kmsKeyState: (key: string) => keyService.keyState(key) } : {}),
+  });
+  const delivery = new DeliveryWorker({
+    trails: store.trails,
+    events: store.events,
+    buckets,
+    logger,
+    deliveryIntervalMs: (config.trails?.deliveryIntervalSeconds ?? DEFAULTS.deliveryIntervalSeconds) * 1000,
+    digestIntervalMs: (config.trails?.digestIntervalSeconds ?? DEFAULTS.digestIntervalSeconds) * 1000,
+    notifier: openNotifier(config),
+  });
   const server = createGateway({
     service,
     committer,
@@ -102,6 +169,7 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
     server.listen(config.port, config.host, () => resolve());
   });
   const upkeep = startUpkeep(store, config.retentionDays, logger);
+  delivery.start();
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `${config.tls ? 'https' : 'http'}://${host}:${address.port}`;
@@ -115,6 +183,7 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
     close: () =>
       (closing ??= (async () => {
         clearInterval(upkeep);
+        await delivery.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();

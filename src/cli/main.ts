@@ -2,10 +2,12 @@
 import { Command, Option } from 'commander';
 import { DEFAULTS } from '../main.js';
 import { ApiError } from './api-client.js';
+import { createBucketCommand } from './buckets.js';
 import { importCommand } from './import.js';
 import { createKey, deleteKey, listKeys } from './keys.js';
 import { lookupEventsCommand } from './lookup.js';
 import { serve } from './serve.js';
+import { validateLogsCommand } from './validate-logs.js';
 
 const dataDir = (): Option =>
   new Option('--data-dir <dir>', 'data directory').env('CAIRN_DATA_DIR').default(DEFAULTS.dataDir);
@@ -29,7 +31,24 @@ program
   .option('--config <file>', 'gateway config (JSON: upstream, upstreams per service, trustedProxies, identities)')
   .option('--trusted-proxy <address>', 'believe X-Forwarded-For from this peer (repeat)', collect)
   .option('--identities <file>', 'JSON list of userIdentity objects (with accessKeyId) for keys Cairn does not hold')
+  .option('--s3-endpoint <url>', 'S3 API endpoint trails deliver to (path style); default: local directories')
+  .option('--s3-region <region>', 'region to sign S3 requests for (default: --region)')
+  .option('--buckets-dir <dir>', 'directory holding local buckets (default: <data-dir>/buckets)')
+  .option('--delivery-interval <seconds>', 'how often trails deliver log files', String(DEFAULTS.deliveryIntervalSeconds))
+  .option('--digest-interval <seconds>', 'digest period of log file validation', String(DEFAULTS.digestIntervalSeconds))
+  .option('--sns-endpoint <url>', "SNS API endpoint for trails' delivery notifications")
+  .option('--notify-webhook <url>', 'HTTP URL that receives delivery notifications (when there is no --sns-endpoint)')
+  .option('--kms-endpoint <url>', "KMS API endpoint: checks trails' KmsKeyId; data keys for encrypted local buckets")
   .action(serve);
+
+const buckets = program.command('buckets').description('local buckets trails deliver to');
+buckets
+  .command('create')
+  .description('create a local bucket (a directory under <data-dir>/buckets, or --buckets-dir)')
+  .argument('<name>', 'bucket name')
+  .addOption(dataDir())
+  .option('--buckets-dir <dir>', 'directory holding local buckets (default: <data-dir>/buckets)')
+  .action(createBucketCommand);
 
 program
   .command('import')
@@ -57,6 +76,24 @@ program
   .addOption(dataDir())
   .addOption(new Option('--output <format>', 'output format').choices(['json', 'table']).default('json'))
   .action(lookupEventsCommand);
+
+program
+  .command('validate-logs')
+  .description("check a trail's digests and log files as `aws cloudtrail validate-logs` does, on Cairn's buckets")
+  .requiredOption('--trail-arn <arn>', 'the trail')
+  .requiredOption('--start-time <time>', 'validate from this time (ISO date or epoch seconds)')
+  .option('--end-time <time>', 'validate until this time (default: now)')
+  .option('--s3-bucket <bucket>', "bucket holding the digests (default: the trail's)")
+  .option('--s3-prefix <prefix>', "key prefix (default: the trail's)")
+  .option('--account-id <id>', "account of the logs (default: the trail ARN's)")
+  .option('--region <region>', "source region of the logs (default: the trail's home region)")
+  .option('--verbose', 'print every valid file too')
+  .addOption(dataDir())
+  .option('--buckets-dir <dir>', 'directory holding local buckets (default: <data-dir>/buckets)')
+  .option('--s3-endpoint <url>', 'S3 API endpoint holding the bucket (default: local directories)')
+  .option('--s3-region <region>', 'region to sign S3 requests for')
+  .option('--kms-endpoint <url>', 'KMS API endpoint, to read log files encrypted in local buckets')
+  .action(validateLogsCommand);
 
 const keys = program.command('keys').description('manage the access keys Cairn accepts');
 keys

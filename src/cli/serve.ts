@@ -17,6 +17,14 @@ export interface ServeFlags {
   config?: string;
   trustedProxy?: string[];
   identities?: string;
+  s3Endpoint?: string;
+  s3Region?: string;
+  bucketsDir?: string;
+  deliveryInterval: string;
+  digestInterval: string;
+  snsEndpoint?: string;
+  notifyWebhook?: string;
+  kmsEndpoint?: string;
 }
 
 export async function serve(flags: ServeFlags): Promise<void> {
@@ -32,6 +40,16 @@ export async function serve(flags: ServeFlags): Promise<void> {
     auth: flags.auth,
     retentionDays: parseInteger(flags.retentionDays, '--retention-days'),
     bodyLimit: DEFAULTS.bodyLimit,
+    trails: {
+      s3Endpoint: flags.s3Endpoint,
+      s3Region: flags.s3Region,
+      bucketsDir: flags.bucketsDir,
+      deliveryIntervalSeconds: positive(flags.deliveryInterval, '--delivery-interval'),
+      digestIntervalSeconds: positive(flags.digestInterval, '--digest-interval'),
+      snsEndpoint: flags.snsEndpoint,
+      notifyWebhook: flags.notifyWebhook,
+      kmsEndpoint: flags.kmsEndpoint,
+    },
     ...(flags.tlsCert && flags.tlsKey ? { tls: { cert: readFileSync(flags.tlsCert), key: readFileSync(flags.tlsKey) } } : {}),
   };
   const gateway = gatewayConfig(flags);
@@ -61,6 +79,12 @@ export async function serve(flags: ServeFlags): Promise<void> {
   });
   await cairn.close();
   process.stderr.write('Cairn stopped.\n');
+}
+
+function positive(value: string, flag: string): number {
+  const n = parseInteger(value, flag);
+  if (n < 1) throw new Error(`${flag} must be at least 1 second`);
+  return n;
 }
 
 export function parseInteger(value: string, flag: string): number {

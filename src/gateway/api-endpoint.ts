@@ -77,7 +77,7 @@ export async function handleApiCall(req: IncomingMessage, body: Buffer, deps: Ap
     sourceIPAddress: sourceIp(req),
     userAgent: headerValue(req, 'user-agent'),
     requestParameters: input === undefined || Object.keys(input).length === 0 ? null : (toRecordMembers(input) as Record<string, unknown>),
-    responseElements: readOnly || output === undefined ? null : (toRecordMembers(output) as Record<string, unknown>),
+    responseElements: readOnly || output === undefined || Object.keys(output).length === 0 ? null : (toRecordMembers(output) as Record<string, unknown>),
     requestId,
     readOnly,
     managementEvent: true,

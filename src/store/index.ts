@@ -12,4 +12,6 @@ export type {
   SettingsStore,
   CairnStore,
   LearnedIdentityStore,
+  StoredTrail,
+  TrailStore,
 } from './types.js';

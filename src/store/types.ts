@@ -1,4 +1,5 @@
 import type { EventCategory, JournalEntry, StoredEvent, UserIdentity } from '../records/index.js';
+import type { DeliveryState, SigningKey, TrailConfig, TrailStatus } from '../trails/index.js';
 
 /** The eight LookupEvents attributes, by their wire names. */
 export type LookupAttributeKey =
@@ -115,11 +116,47 @@ export interface LearnedIdentityStore {
   put(accessKeyId: string, identity: UserIdentity, learnedAt: number): Promise<void>;
 }
 
+/** A trail as stored: its configuration, logging status and the delivery worker's progress. */
+export interface StoredTrail {
+  id: number;
+  config: TrailConfig;
+  status: TrailStatus;
+  /** Set by DeleteTrail; the row stays until delivery has written the final files. */
+  deletedAt?: number;
+}
+
+/**
+ * Trails and everything delivery needs to resume exactly where it stopped. Status patches are
+ * read-modify-write in one transaction, so the API and the delivery worker never lose each other's fields.
+ */
+export interface TrailStore {
+  /** Live (not deleted) trails of every account and region. */
+  list(): Promise<StoredTrail[]>;
+  /** Deleted trails whose final delivery is not done yet. */
+  listDeleted(): Promise<StoredTrail[]>;
+  getByArn(arn: string): Promise<StoredTrail | undefined>;
+  /** Resolves undefined when a live trail with that ARN exists. */
+  create(config: TrailConfig, status: TrailStatus): Promise<StoredTrail | undefined>;
+  putConfig(id: number, config: TrailConfig): Promise<void>;
+  /** Members set to undefined are removed. Returns the status now stored. */
+  patchStatus(id: number, patch: Partial<TrailStatus>): Promise<TrailStatus>;
+  markDeleted(id: number, at: number, patch: Partial<TrailStatus>): Promise<void>;
+  /** Forgets a deleted trail for good. */
+  purge(id: number): Promise<void>;
+  getDelivery(id: number): Promise<DeliveryState | undefined>;
+  /** Commits delivery progress and (atomically with it) a status patch. */
+  putDelivery(id: number, state: DeliveryState, patch?: Partial<TrailStatus>): Promise<void>;
+  /** Digest signing keys of a region, oldest first. */
+  signingKeys(region: string): Promise<SigningKey[]>;
+  addSigningKey(key: SigningKey): Promise<void>;
+}
+
 /** Everything Cairn keeps, behind one handle. */
 export interface CairnStore {
   events: EventStore;
   credentials: CredentialStore;
   settings: SettingsStore;
   learnedIdentities: LearnedIdentityStore;
+  trails: TrailStore;
   close(): Promise<void>;
 }

@@ -21,10 +21,15 @@ export class CairnProcess {
   private constructor(
     readonly dataDir: string,
     private readonly args: string[],
+    private readonly env: Record<string, string> = {},
   ) {}
 
-  static async start(args: string[] = [], dataDir = mkdtempSync(join(tmpdir(), 'cairn-test-'))): Promise<CairnProcess> {
-    const cairn = new CairnProcess(dataDir, args);
+  static async start(
+    args: string[] = [],
+    dataDir = mkdtempSync(join(tmpdir(), 'cairn-test-')),
+    env: Record<string, string> = {},
+  ): Promise<CairnProcess> {
+    const cairn = new CairnProcess(dataDir, args, env);
     await cairn.spawn();
     return cairn;
   }
@@ -47,6 +52,7 @@ export class CairnProcess {
   async spawn(): Promise<void> {
     const child = spawn(process.execPath, [CLI, 'serve', '--data-dir', this.dataDir, '--port', '0', ...this.args], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...this.env },
     });
     this.child = child;
     this.output = '';

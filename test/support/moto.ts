@@ -27,9 +27,12 @@ export class MotoServer {
     private output: string,
   ) {}
 
-  /** `env` adds variables for moto (e.g. INITIAL_NO_AUTH_ACTION_COUNT to enforce IAM after N calls). */
-  static async start(options: { env?: Record<string, string> } = {}): Promise<MotoServer> {
-    const port = await freePort();
+  /**
+   * `env` adds variables for moto (e.g. INITIAL_NO_AUTH_ACTION_COUNT to enforce IAM after N calls);
+   * `port` restarts a stopped server where clients already point (its state starts empty).
+   */
+  static async start(options: { env?: Record<string, string>; port?: number } = {}): Promise<MotoServer> {
+    const port = options.port ?? (await freePort());
     const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
     let output = '';
     child.stdout?.on('data', (c: Buffer) => (output += c.toString()));

@@ -1,10 +1,11 @@
 import { AwsError } from '../../api/index.js';
-import type { EventStore } from '../../store/index.js';
+import type { EventStore, TrailStore } from '../../store/index.js';
 import type { Input } from './input.js';
 import { lookupEvents } from './lookup-events.js';
 import { isCloudTrailOperation } from './operations.js';
 import { PageTokens } from './page-token.js';
 import { searchEvents } from './search-events.js';
+import { trailHandlers } from './trails.js';
 import type { CallContext, OperationOutput } from './types.js';
 
 type Handler = (input: Input, ctx: CallContext) => Promise<OperationOutput>;
@@ -14,10 +15,25 @@ export class CloudTrailService {
   private readonly handlers: Record<string, Handler>;
   private readonly extensions: Record<string, Handler>;
 
-  constructor(deps: { events: EventStore; tokenKey: Buffer }) {
+  constructor(deps: {
+    events: EventStore;
+    tokenKey: Buffer;
+    trails: TrailStore;
+    bucketExists: (bucket: string) => Promise<boolean>;
+    /** Whether KmsKeyId can be honoured (log-file encryption). */
+    encryption?: boolean;
+    kmsKeyState?: (keyId: string) => Promise<'enabled' | 'disabled' | 'missing'>;
+  }) {
     const tokens = new PageTokens(deps.tokenKey);
     this.handlers = {
       LookupEvents: (input, ctx) => lookupEvents(input, ctx, deps.events, tokens),
+      ...trailHandlers({
+        trails: deps.trails,
+        events: deps.events,
+        bucketExists: deps.bucketExists,
+        encryption: deps.encryption ?? false,
+        kmsKeyState: deps.kmsKeyState,
+      }),
     };
     this.extensions = {
       SearchEvents: (input, ctx) => searchEvents(input, ctx, deps.events, tokens),

@@ -47,3 +47,17 @@ export function optionalTimestamp(input: Input, member: string): number | undefi
   }
   throw wrongType(member, 'a timestamp');
 }
+
+export function optionalBoolean(input: Input, member: string): boolean | undefined {
+  const value = input[member];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'boolean') throw wrongType(member, 'a boolean');
+  return value;
+}
+
+/** A required string member; missing or empty is the operation's own error. */
+export function requiredString(input: Input, member: string, missing: () => AwsError): string {
+  const value = optionalString(input, member);
+  if (value === undefined || value === '') throw missing();
+  return value;
+}

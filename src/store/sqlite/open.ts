@@ -10,6 +10,8 @@ import { WalSync } from './wal-sync.js';
 import { Checkpointer } from './checkpointer.js';
 import { LEARNED_IDENTITIES_SCHEMA } from './learned-identities-schema.js';
 import { SqliteLearnedIdentityStore } from './sqlite-learned-identity-store.js';
+import { SqliteTrailStore } from './sqlite-trail-store.js';
+import { TRAIL_SCHEMA } from './trail-schema.js';
 
 export interface SqliteStoreOptions {
   /** Directory holding `cairn.db`; created (0700) when missing. */
@@ -41,6 +43,7 @@ export function openSqliteStore(options: SqliteStoreOptions): CairnStore {
   }
   db.exec(SCHEMA);
   db.exec(LEARNED_IDENTITIES_SCHEMA);
+  db.exec(TRAIL_SCHEMA);
   if (version !== SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
   const walSync = new WalSync(`${file}-wal`);
   const checkpointer = new Checkpointer(db, file);
@@ -49,6 +52,7 @@ export function openSqliteStore(options: SqliteStoreOptions): CairnStore {
     credentials: new SqliteCredentialStore(db),
     settings: new SqliteSettingsStore(db),
     learnedIdentities: new SqliteLearnedIdentityStore(db),
+    trails: new SqliteTrailStore(db),
     close: async () => {
       await checkpointer.close();
       walSync.close();

@@ -1,2 +1,3 @@
 export { eventStoreSuite, entry, record } from './event-store-suite.js';
 export type { StoreFactory } from './event-store-suite.js';
+export { trailStoreSuite } from './trail-store-suite.js';
