@@ -98,12 +98,21 @@ export function openBuckets(config: {
   region: string;
   trails?: Pick<TrailsConfig, 's3Endpoint' | 's3Region' | 'bucketsDir' | 'kmsEndpoint'>;
   gateway?: Pick<GatewayModeConfig, 'upstreams'>;
+  /** Signs for the emulator's S3 when the environment holds no AWS credentials (it accepts any key). */
+  emulatorCredentials?: Credential;
 }): BucketStore {
   const trails = config.trails;
+  if (trails?.s3Endpoint) return new S3Buckets({ endpoint: trails.s3Endpoint, region: trails.s3Region ?? config.region });
   // In front of an emulator, trails deliver to its S3 unless told otherwise.
   const upstreamS3 = config.gateway ? (config.gateway.upstreams.byService.get('s3') ?? config.gateway.upstreams.default) : undefined;
-  const endpoint = trails?.s3Endpoint ?? upstreamS3?.href.replace(/\/$/, '');
-  if (endpoint) return new S3Buckets({ endpoint, region: trails?.s3Region ?? config.region });
+  if (upstreamS3) {
+    const fallback = config.emulatorCredentials;
+    return new S3Buckets({
+      endpoint: upstreamS3.href.replace(/\/$/, ''),
+      region: trails?.s3Region ?? config.region,
+      ...(fallback ? { fallbackCredentials: { accessKeyId: fallback.accessKeyId, secretAccessKey: fallback.secretAccessKey } } : {}),
+    });
+  }
   return new LocalDirectoryBuckets(trails?.bucketsDir ?? join(config.dataDir, 'buckets'), openKeyService(config));
 }
 
@@ -136,7 +145,8 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
   const tokenKey = Buffer.from(await store.settings.putIfAbsent('page-token-key', randomBytes(32).toString('hex')), 'hex');
   const committer = new GroupCommitter(store.events);
   // Trails: the bucket store, and the worker that delivers log files and digests to it.
-  const buckets = openBuckets(config);
+  const admin = (await store.credentials.list()).find((c) => c.principalType === 'Root' && c.accountId === config.accountId);
+  const buckets = openBuckets({ ...config, ...(admin ? { emulatorCredentials: admin } : {}) });
   const keyService = openKeyService(config);
   const service = new CloudTrailService({
     events: store.events,

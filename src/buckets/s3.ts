@@ -1,3 +1,4 @@
+import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import {
   CreateBucketCommand,
   DeleteObjectCommand,
@@ -16,6 +17,8 @@ export interface S3BucketsOptions {
   region: string;
   /** Defaults to the SDK's credential chain (environment, profile ...). */
   credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Used when `credentials` is absent and the SDK's chain finds none (an emulator accepts any key). */
+  fallbackCredentials?: { accessKeyId: string; secretAccessKey: string };
   /** Path-style URLs (`http://host/bucket/key`); the default, as S3-compatible servers expect. */
   forcePathStyle?: boolean;
 }
@@ -35,6 +38,7 @@ export class S3Buckets implements BucketStore {
       // Delivery retries on its own schedule; one SDK attempt keeps failures visible quickly.
       maxAttempts: 1,
       ...(options.credentials ? { credentials: options.credentials } : {}),
+      ...(!options.credentials && options.fallbackCredentials ? { credentials: chainThen(options.fallbackCredentials) } : {}),
     });
   }
 
@@ -116,4 +120,25 @@ function codeOf(error: unknown): string {
 function toBucketError(error: unknown): BucketError {
   if (error instanceof BucketError) return error;
   return new BucketError(codeOf(error), error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * The SDK's own credential chain, then `fallback` when the chain finds nothing. The first answer is
+ * kept: probing the chain again would wait on the EC2 metadata service before every request.
+ */
+function chainThen(fallback: { accessKeyId: string; secretAccessKey: string }): () => Promise<{ accessKeyId: string; secretAccessKey: string }> {
+  const chain = defaultProvider();
+  let useFallback: boolean | undefined;
+  return async () => {
+    if (useFallback) return fallback;
+    try {
+      const found = await chain();
+      useFallback = false;
+      return found;
+    } catch (error) {
+      if (useFallback === false) throw error;
+      useFallback = true;
+      return fallback;
+    }
+  };
 }
