@@ -65,8 +65,8 @@ void describe('basic event selectors', () => {
     assert.equal(matchesEventSelectors(selectors, lambda('arn:aws:lambda:us-east-1:111122223333:function:f')), true);
     assert.equal(matchesEventSelectors(selectors, lambda('arn:aws:lambda:us-east-1:111122223333:function:f2')), false);
     const all = parseEventSelectors([{ ReadWriteType: 'ReadOnly', DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3'] }] }]);
-    assert.equal(matchesEventSelectors(all, s3Data('arn:aws:s3:::any/thing', true)), true);
-    assert.equal(matchesEventSelectors(all, s3Data('arn:aws:s3:::any/thing', false)), false, 'ReadWriteType applies to data events');
+    assert.equal(matchesEventSelectors(all, s3Data('arn:aws:s3:::other-bucket/thing', true)), true);
+    assert.equal(matchesEventSelectors(all, s3Data('arn:aws:s3:::other-bucket/thing', false)), false, 'ReadWriteType applies to data events');
   });
 
   void it('reject what AWS rejects', () => {

@@ -3,37 +3,32 @@ import type { OperationOutput } from './types.js';
 
 /** What CreateTrail and UpdateTrail answer: the trail without HomeRegion and the Has* flags. */
 export function trailResponse(t: TrailConfig): OperationOutput {
-  const out: OperationOutput = { Name: t.name, S3BucketName: t.s3BucketName };
-  if (t.s3KeyPrefix !== undefined) out.S3KeyPrefix = t.s3KeyPrefix;
-  if (t.snsTopicName !== undefined) out.SnsTopicName = t.snsTopicName;
-  if (t.snsTopicArn !== undefined) out.SnsTopicARN = t.snsTopicArn;
-  out.IncludeGlobalServiceEvents = t.includeGlobalServiceEvents;
-  out.IsMultiRegionTrail = t.isMultiRegionTrail;
-  out.TrailARN = t.arn;
-  out.LogFileValidationEnabled = t.logFileValidationEnabled;
-  if (t.cloudWatchLogsLogGroupArn !== undefined) out.CloudWatchLogsLogGroupArn = t.cloudWatchLogsLogGroupArn;
-  if (t.cloudWatchLogsRoleArn !== undefined) out.CloudWatchLogsRoleArn = t.cloudWatchLogsRoleArn;
-  if (t.kmsKeyId !== undefined) out.KmsKeyId = t.kmsKeyId;
-  out.IsOrganizationTrail = t.isOrganizationTrail;
-  return out;
+  return trailMembers(t, false);
 }
 
-/** The Trail structure of GetTrail and DescribeTrails, members in the model's order. */
+/** The Trail structure of GetTrail and DescribeTrails. */
 export function trailObject(t: TrailConfig): OperationOutput {
+  return trailMembers(t, true);
+}
+
+/** A trail's members in the model's order; `full` adds HomeRegion and the Has* flags. */
+function trailMembers(t: TrailConfig, full: boolean): OperationOutput {
   const out: OperationOutput = { Name: t.name, S3BucketName: t.s3BucketName };
   if (t.s3KeyPrefix !== undefined) out.S3KeyPrefix = t.s3KeyPrefix;
   if (t.snsTopicName !== undefined) out.SnsTopicName = t.snsTopicName;
   if (t.snsTopicArn !== undefined) out.SnsTopicARN = t.snsTopicArn;
   out.IncludeGlobalServiceEvents = t.includeGlobalServiceEvents;
   out.IsMultiRegionTrail = t.isMultiRegionTrail;
-  out.HomeRegion = t.homeRegion;
+  if (full) out.HomeRegion = t.homeRegion;
   out.TrailARN = t.arn;
   out.LogFileValidationEnabled = t.logFileValidationEnabled;
   if (t.cloudWatchLogsLogGroupArn !== undefined) out.CloudWatchLogsLogGroupArn = t.cloudWatchLogsLogGroupArn;
   if (t.cloudWatchLogsRoleArn !== undefined) out.CloudWatchLogsRoleArn = t.cloudWatchLogsRoleArn;
   if (t.kmsKeyId !== undefined) out.KmsKeyId = t.kmsKeyId;
-  out.HasCustomEventSelectors = t.hasCustomEventSelectors;
-  out.HasInsightSelectors = t.insightSelectors.length > 0;
+  if (full) {
+    out.HasCustomEventSelectors = t.hasCustomEventSelectors;
+    out.HasInsightSelectors = t.insightSelectors.length > 0;
+  }
   out.IsOrganizationTrail = t.isOrganizationTrail;
   return out;
 }
