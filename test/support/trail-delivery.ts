@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -73,4 +75,13 @@ export function makeRecord(spec: RecordSpec, time: Date): Record<string, unknown
     recipientAccountId: spec.account,
     eventCategory: data ? 'Data' : 'Management',
   };
+}
+
+/** Every file below `dir`, at any depth (none when it does not exist). */
+export function filesUnder(dir: string): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
+  } catch {
+    return [];
+  }
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { CloudTrailClient, CreateTrailCommand, GetTrailStatusCommand, StartLoggingCommand, StopLoggingCommand } from '@aws-sdk/client-cloudtrail';
@@ -9,7 +9,7 @@ import { CreateBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/clien
 import { CairnProcess, CLI } from '../support/cairn-process.js';
 import { MotoServer } from '../support/moto.js';
 import { requireProgram } from '../support/programs.js';
-import { listKeys } from '../support/trail-delivery.js';
+import { filesUnder, listKeys } from '../support/trail-delivery.js';
 
 // Log files encrypted with a trail's KmsKeyId, against moto's KMS: SSE-KMS headers on S3; envelope
 // encryption (AES-256-GCM, data key wrapped by KMS beside the object) in a local bucket. Digests never.
@@ -19,13 +19,6 @@ const CREDS = { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' }
 const missing = requireProgram('moto_server', ['--help']);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function walk(dir: string): string[] {
-  try {
-    return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
-  } catch {
-    return [];
-  }
-}
 
 void describe('log-file encryption with KMS (moto)', { skip: missing }, () => {
   let moto: MotoServer;
@@ -100,10 +93,10 @@ void describe('log-file encryption with KMS (moto)', { skip: missing }, () => {
       await ct.send(new StopLoggingCommand({ Name: 'vault' }));
       await waitForDigest(ct, 'vault');
       const bucket = join(cairn.dataDir, 'buckets', 'vault', 'AWSLogs', ACCOUNT);
-      const logs = walk(join(bucket, 'CloudTrail'));
+      const logs = filesUnder(join(bucket, 'CloudTrail'));
       assert.ok(logs.length >= 1);
       for (const file of logs) assert.notDeepEqual([...readFileSync(file).subarray(0, 2)], [0x1f, 0x8b], 'not readable gzip on disk');
-      for (const file of walk(join(bucket, 'CloudTrail-Digest'))) assert.deepEqual([...readFileSync(file).subarray(0, 2)], [0x1f, 0x8b], 'digests stay plain');
+      for (const file of filesUnder(join(bucket, 'CloudTrail-Digest'))) assert.deepEqual([...readFileSync(file).subarray(0, 2)], [0x1f, 0x8b], 'digests stay plain');
       const validate = (): Promise<{ code: number; stdout: string; stderr: string }> =>
         new Promise((resolve) => {
           const args = [CLI, 'validate-logs', '--trail-arn', trailArn, '--start-time', start, '--data-dir', cairn.dataDir, '--kms-endpoint', moto.url];

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { CloudTrailClient, CreateTrailCommand, DeleteTrailCommand, GetTrailStatusCommand, StartLoggingCommand, StopLoggingCommand, UpdateTrailCommand } from '@aws-sdk/client-cloudtrail';
 import { CairnProcess, CLI } from '../support/cairn-process.js';
-import { makeRecord } from '../support/trail-delivery.js';
+import { filesUnder, makeRecord } from '../support/trail-delivery.js';
 
 // The end of a logging session: StopLogging and DeleteTrail deliver the session's last events and a
 // final digest, also for a session that starts and stops between two delivery passes; StartLogging
@@ -17,13 +17,6 @@ const ACCOUNT = '555566667777';
 const BUCKET = 'sessions';
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function walk(dir: string): string[] {
-  try {
-    return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
-  } catch {
-    return [];
-  }
-}
 
 void describe('ending and restarting logging sessions', () => {
   let cairn: CairnProcess;
@@ -40,12 +33,12 @@ void describe('ending and restarting logging sessions', () => {
   };
   const delivered = (prefix: string): Map<string, number> => {
     const counts = new Map<string, number>();
-    for (const file of walk(join(dataDir, 'buckets', BUCKET, prefix, 'AWSLogs', ACCOUNT, 'CloudTrail'))) {
+    for (const file of filesUnder(join(dataDir, 'buckets', BUCKET, prefix, 'AWSLogs', ACCOUNT, 'CloudTrail'))) {
       for (const r of (JSON.parse(gunzipSync(readFileSync(file)).toString()) as { Records: { eventID: string }[] }).Records) counts.set(r.eventID, (counts.get(r.eventID) ?? 0) + 1);
     }
     return counts;
   };
-  const digests = (prefix: string): string[] => walk(join(dataDir, 'buckets', BUCKET, prefix, 'AWSLogs', ACCOUNT, 'CloudTrail-Digest')).sort();
+  const digests = (prefix: string): string[] => filesUnder(join(dataDir, 'buckets', BUCKET, prefix, 'AWSLogs', ACCOUNT, 'CloudTrail-Digest')).sort();
   const waitForFinalDigest = async (name: string): Promise<void> => {
     for (let i = 0; i < 100; i++) {
       const s = await ct.send(new GetTrailStatusCommand({ Name: name }));

@@ -101,7 +101,8 @@ export class ChunkCompactor {
     const first = run[0]!;
     const events: ChunkEvent[] = [];
     for (const row of run) {
-      const chunk = this.journal.load(row.id);
+      // Through the cache: fitsSpan has just decoded these chunks.
+      const chunk = this.journal.open(row.id);
       const { decoded, received } = chunk;
       for (let i = 0; i < decoded.count; i++) {
         const e = decoded.event(i);

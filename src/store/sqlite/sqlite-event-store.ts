@@ -34,6 +34,9 @@ export class SqliteEventStore implements EventStore {
     this.compactor = new ChunkCompactor(db, this.journal, EVENTS_PER_CHUNK, MAX_CHUNK_SPAN_MS);
     this.lookup = new EventLookup(db, this.strings, this.journal);
     this.statements = {
+      // Prepared once: every append switches synchronous for its own commit.
+      unsynced: db.prepare('PRAGMA synchronous = NORMAL'),
+      synced: db.prepare('PRAGMA synchronous = FULL'),
       lastReceived: db.prepare<[], number | null>('SELECT received_max FROM chunks ORDER BY id DESC LIMIT 1').pluck(),
       chunkAtOrBefore: db.prepare<[number], number | null>('SELECT id FROM chunks WHERE id <= ? ORDER BY id DESC LIMIT 1').pluck(),
       chunksFrom: db.prepare<[number, number], number>('SELECT id FROM chunks WHERE id >= ? ORDER BY id LIMIT ?').pluck(),
@@ -82,7 +85,7 @@ export class SqliteEventStore implements EventStore {
    * WalSync, off the event loop. Every other write on the connection keeps synchronous=FULL.
    */
   private write<T>(work: () => T): T {
-    this.db.pragma('synchronous = NORMAL');
+    this.statements.unsynced.run();
     try {
       const result = this.db.transaction(work).immediate();
       this.journal.committed();
@@ -92,7 +95,7 @@ export class SqliteEventStore implements EventStore {
       this.journal.rolledBack();
       throw error;
     } finally {
-      this.db.pragma('synchronous = FULL');
+      this.statements.synced.run();
     }
   }
 
