@@ -34,9 +34,6 @@ export class SqliteEventStore implements EventStore {
     this.compactor = new ChunkCompactor(db, this.journal, EVENTS_PER_CHUNK, MAX_CHUNK_SPAN_MS);
     this.lookup = new EventLookup(db, this.strings, this.journal);
     this.statements = {
-      // Prepared once: every append switches synchronous for its own commit.
-      unsynced: db.prepare('PRAGMA synchronous = NORMAL'),
-      synced: db.prepare('PRAGMA synchronous = FULL'),
       lastReceived: db.prepare<[], number | null>('SELECT received_max FROM chunks ORDER BY id DESC LIMIT 1').pluck(),
       chunkAtOrBefore: db.prepare<[number], number | null>('SELECT id FROM chunks WHERE id <= ? ORDER BY id DESC LIMIT 1').pluck(),
       chunksFrom: db.prepare<[number, number], number>('SELECT id FROM chunks WHERE id >= ? ORDER BY id LIMIT ?').pluck(),
@@ -85,7 +82,8 @@ export class SqliteEventStore implements EventStore {
    * WalSync, off the event loop. Every other write on the connection keeps synchronous=FULL.
    */
   private write<T>(work: () => T): T {
-    this.statements.unsynced.run();
+    // db.pragma, not a prepared statement: SQLite applies this pragma when it compiles it, not when it runs.
+    this.db.pragma('synchronous = NORMAL');
     try {
       const result = this.db.transaction(work).immediate();
       this.journal.committed();
@@ -95,7 +93,7 @@ export class SqliteEventStore implements EventStore {
       this.journal.rolledBack();
       throw error;
     } finally {
-      this.statements.synced.run();
+      this.db.pragma('synchronous = FULL');
     }
   }
 
