@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import type { Logger } from 'pino';
 import type { BucketStore, KeyService } from './buckets/index.js';
-import { KmsKeyService, LocalDirectoryBuckets, S3Buckets } from './buckets/index.js';
+import { KmsKeyService, LocalDirectoryBuckets, LocalObjectDecryptor, S3Buckets } from './buckets/index.js';
 import type { Notifier } from './delivery/index.js';
 import { DeliveryWorker, SnsNotifier, WebhookNotifier } from './delivery/index.js';
 import { cachedCredentialLookup, emulatorCredential, identityFor, newAccessKey, readCredentialScope, verifySigV4 } from './auth/index.js';
@@ -114,6 +114,11 @@ export function openBuckets(config: {
     });
   }
   return new LocalDirectoryBuckets(trails?.bucketsDir ?? join(config.dataDir, 'buckets'), openKeyService(config));
+}
+
+/** Reads log files envelope-encrypted in local buckets (for `cairn import`), with the KMS at `kmsEndpoint`. */
+export function openObjectDecryptor(config: { region: string; kmsEndpoint?: string }): LocalObjectDecryptor {
+  return new LocalObjectDecryptor(openKeyService({ region: config.region, trails: { kmsEndpoint: config.kmsEndpoint } }));
 }
 
 function openKeyService(config: { region: string; trails?: Pick<TrailsConfig, 'kmsEndpoint'> }): KeyService | undefined {

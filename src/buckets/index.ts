@@ -5,3 +5,4 @@ export { S3Buckets } from './s3.js';
 export type { S3BucketsOptions } from './s3.js';
 export { KmsKeyService } from './kms.js';
 export type { KeyService } from './kms.js';
+export { LocalObjectDecryptor } from './local-envelope.js';

@@ -1,23 +1,13 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import type { KeyService } from './kms.js';
+import { decryptEnvelope, ENVELOPE, METADATA_DIR } from './local-envelope.js';
+import type { Envelope } from './local-envelope.js';
 import type { BucketStore, PutOptions, StoredObject } from './types.js';
 import { BucketError } from './types.js';
 
-/** Object metadata lives beside the buckets, never inside one, so a bucket holds exactly its objects. */
-const METADATA_DIR = '.cairn-metadata';
 const TEMP_SUFFIX = '.cairn-tmp';
-/** Metadata member holding an encrypted object's wrapped data key, IV and tag (never shown as user metadata). */
-const ENVELOPE = 'x-cairn-envelope';
-
-interface Envelope {
-  algorithm: 'AES-256-GCM';
-  kmsKeyId: string;
-  wrappedKey: string;
-  iv: string;
-  tag: string;
-}
 
 /**
  * A directory laid out as S3: `<root>/<bucket>/<key>`. A bucket is a directory that must exist.
@@ -98,15 +88,7 @@ export class LocalDirectoryBuckets implements BucketStore {
     const envelope = metadata[ENVELOPE];
     if (envelope === undefined) return { body, metadata };
     delete metadata[ENVELOPE];
-    return { body: await this.decrypt(body, JSON.parse(envelope) as Envelope), metadata };
-  }
-
-  private async decrypt(body: Buffer, envelope: Envelope): Promise<Buffer> {
-    if (!this.keys) throw new BucketError('KMS.DisabledException', 'This object is encrypted; reading it needs the KMS endpoint.');
-    const key = await this.keys.decryptDataKey(Buffer.from(envelope.wrappedKey, 'base64'), envelope.kmsKeyId);
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(envelope.iv, 'base64'));
-    decipher.setAuthTag(Buffer.from(envelope.tag, 'base64'));
-    return Buffer.concat([decipher.update(body), decipher.final()]);
+    return { body: await decryptEnvelope(body, JSON.parse(envelope) as Envelope, this.keys), metadata };
   }
 
   async listKeys(bucket: string, prefix: string): Promise<string[]> {

@@ -1,17 +1,20 @@
 import { SingleBar } from 'cli-progress';
 import { importArchive } from '../import/index.js';
-import { openStore } from '../main.js';
+import { openObjectDecryptor, openStore } from '../main.js';
 
 export interface ImportFlags {
   dataDir: string;
   accountId: string;
   region: string;
+  kmsEndpoint?: string;
 }
 
 /** `cairn import`: works whether or not a server runs on the same data directory. */
 export async function importCommand(paths: string[], flags: ImportFlags): Promise<void> {
   process.umask(0o077);
   const store = openStore(flags);
+  // Log files a trail encrypted into a local bucket are read decrypted (the key comes from the KMS).
+  const decryptor = openObjectDecryptor({ region: flags.region, kmsEndpoint: flags.kmsEndpoint });
   const bar = process.stderr.isTTY
     ? new SingleBar({ format: 'importing {records} events | {rate} events/s | {mb} MB read | {file}', stream: process.stderr, hideCursor: true })
     : undefined;
@@ -20,6 +23,7 @@ export async function importCommand(paths: string[], flags: ImportFlags): Promis
   try {
     const summary = await importArchive(paths, store.events, {
       fallback: { accountId: flags.accountId, region: flags.region },
+      decrypt: (path) => decryptor.read(path),
       onProgress: (p) => {
         const seconds = Math.max(0.001, (Date.now() - started) / 1000);
         bar?.update(0, { records: p.records, rate: Math.round(p.records / seconds), mb: (p.bytes / 1e6).toFixed(1), file: p.file ?? '' });

@@ -57,6 +57,7 @@ program
   .addOption(dataDir())
   .option('--account-id <id>', 'account for records that name none', DEFAULTS.accountId)
   .option('--region <region>', 'region for records that name none', DEFAULTS.region)
+  .option('--kms-endpoint <url>', 'KMS API endpoint, to read log files encrypted in local buckets')
   .action(importCommand);
 
 program

@@ -35,6 +35,11 @@ export interface ReadOptions {
    * (the record text is kept as it is). Default true.
    */
   logstashTimestamp?: boolean;
+  /**
+   * Reads a file stored encrypted (an envelope-encrypted object of a Cairn local bucket) and returns
+   * its plaintext, or undefined for a file stored in the clear. A throw fails that file with its message.
+   */
+  decrypt?: (path: string) => Promise<Buffer | undefined>;
 }
 
 /** A file found on disk (a zip archive's members are read from it). */
@@ -157,6 +162,7 @@ export async function* readListedFiles(listing: ArchiveListing, options: ReadOpt
     fallback: options.fallback ?? {},
     logstash: options.logstashTimestamp ?? true,
     bytes: 0,
+    ...(options.decrypt ? { decrypt: options.decrypt } : {}),
   };
   for (const m of listing.missing) {
     yield { file: m.file, entries: [], skipped: 0, bytesRead: ctx.bytes, done: { file: m.file, status: 'failed', records: 0, skipped: 0, bytes: 0, reason: m.reason } };
@@ -214,6 +220,7 @@ interface ReadContext {
   logstash: boolean;
   /** Bytes read from disk over the run. */
   bytes: number;
+  decrypt?: (path: string) => Promise<Buffer | undefined>;
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];
@@ -224,6 +231,22 @@ const RECORD_FILE_NAME = /\.(json|jsonl|ndjson|gz|gzip|zip)$/i;
 
 async function* readOneFile(f: ArchiveFile, ctx: ReadContext): AsyncGenerator<ArchiveBatch> {
   const strict = f.explicit || RECORD_FILE_NAME.test(f.path);
+  if (ctx.decrypt) {
+    let plaintext: Buffer | undefined;
+    try {
+      plaintext = await ctx.decrypt(f.path);
+    } catch (err) {
+      ctx.bytes += f.size;
+      yield finished(f.path, ctx, { status: 'failed', reason: errorText(err), bytes: f.size });
+      return;
+    }
+    if (plaintext) {
+      // Decrypted whole and authenticated before a single record is read: a tampered file yields nothing.
+      ctx.bytes += f.size;
+      yield* readStream(f.path, bufferSource(plaintext), true, ctx, () => f.size, 0);
+      return;
+    }
+  }
   const loaded = preload(f);
   if (loaded.kind === 'error') {
     yield finished(f.path, ctx, { status: 'failed', reason: errorText(loaded.error) });

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { createDecipheriv } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
-import { CloudTrailClient, CreateTrailCommand, GetTrailStatusCommand, StartLoggingCommand, StopLoggingCommand } from '@aws-sdk/client-cloudtrail';
-import { CreateKeyCommand, DisableKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { CloudTrailClient, CreateTrailCommand, DescribeTrailsCommand, GetTrailStatusCommand, StartLoggingCommand, StopLoggingCommand } from '@aws-sdk/client-cloudtrail';
+import { CreateKeyCommand, DecryptCommand, DisableKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { openSqliteStore } from '../../src/store/sqlite/index.js';
 import { CairnProcess, CLI } from '../support/cairn-process.js';
 import { MotoServer } from '../support/moto.js';
 import { requireProgram } from '../support/programs.js';
@@ -19,6 +22,26 @@ const CREDS = { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' }
 const missing = requireProgram('moto_server', ['--help']);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+
+/** Decrypts a local bucket's object independently of Cairn: its envelope, KMS Decrypt, AES-256-GCM, gunzip. */
+async function decryptLocalObject(kms: KMSClient, bucketsRoot: string, file: string): Promise<string> {
+  const key = relative(bucketsRoot, file);
+  const metadata = JSON.parse(readFileSync(join(bucketsRoot, '.cairn-metadata', `${key}.json`), 'utf8')) as Record<string, string>;
+  const envelope = JSON.parse(metadata['x-cairn-envelope']!) as { wrappedKey: string; iv: string; tag: string };
+  const dataKey = (await kms.send(new DecryptCommand({ CiphertextBlob: Buffer.from(envelope.wrappedKey, 'base64') }))).Plaintext!;
+  const decipher = createDecipheriv('aes-256-gcm', dataKey, Buffer.from(envelope.iv, 'base64'));
+  decipher.setAuthTag(Buffer.from(envelope.tag, 'base64'));
+  return gunzipSync(Buffer.concat([decipher.update(readFileSync(file)), decipher.final()])).toString('utf8');
+}
+
+async function readEvents(dataDir: string): Promise<{ eventId: string; raw: string }[]> {
+  const store = openSqliteStore({ dataDir });
+  try {
+    return await store.events.readAfter(0, 1_000_000);
+  } finally {
+    await store.close();
+  }
+}
 
 void describe('log-file encryption with KMS (moto)', { skip: missing }, () => {
   let moto: MotoServer;
@@ -90,6 +113,9 @@ void describe('log-file encryption with KMS (moto)', { skip: missing }, () => {
       const start = new Date(Date.now() - 60_000).toISOString();
       const trailArn = (await ct.send(new CreateTrailCommand({ Name: 'vault', S3BucketName: 'vault', KmsKeyId: keyId, EnableLogFileValidation: true }))).TrailARN!;
       await ct.send(new StartLoggingCommand({ Name: 'vault' }));
+      // Calls to record: the events the trail delivers.
+      for (let i = 0; i < 3; i++) await ct.send(new DescribeTrailsCommand({}));
+      await sleep(1500);
       await ct.send(new StopLoggingCommand({ Name: 'vault' }));
       await waitForDigest(ct, 'vault');
       const bucket = join(cairn.dataDir, 'buckets', 'vault', 'AWSLogs', ACCOUNT);
@@ -107,12 +133,46 @@ void describe('log-file encryption with KMS (moto)', { skip: missing }, () => {
       const ok = await validate();
       assert.equal(ok.code, 0, ok.stdout + ok.stderr);
       assert.match(ok.stdout, new RegExp(`${logs.length}/${logs.length} log files valid`));
+
+      // cairn import of the bucket reads the encrypted log files decrypted, byte for byte; without
+      // the KMS endpoint it says what it needs and imports nothing.
+      const delivered = new Map<string, string>();
+      const recordsIn = new Map<string, number>();
+      for (const file of logs) {
+        const text = await decryptLocalObject(kms, join(cairn.dataDir, 'buckets'), file);
+        const records = (JSON.parse(text) as { Records: { eventID: string }[] }).Records;
+        for (const record of records) delivered.set(record.eventID, text);
+        recordsIn.set(file, records.length);
+      }
+      assert.ok(delivered.size >= 3, `the DescribeTrails calls at least: ${delivered.size}`);
+      const bucketDir = join(cairn.dataDir, 'buckets', 'vault');
+      const importInto = (extra: string[]): { code: number; stdout: string; stderr: string; dataDir: string } => {
+        const dataDir = mkdtempSync(join(cairn.dataDir, 'reimport-'));
+        const run = spawnSync(process.execPath, [CLI, 'import', bucketDir, '--data-dir', dataDir, ...extra], { env: { ...process.env, ...CREDS }, encoding: 'utf8' });
+        return { code: run.status ?? 1, stdout: run.stdout, stderr: run.stderr, dataDir };
+      };
+      const blind = importInto([]);
+      assert.equal(blind.code, 2, blind.stdout + blind.stderr);
+      assert.match(blind.stderr, /encrypted with .*--kms-endpoint/);
+      assert.match(blind.stdout, /^imported 0 events/);
+      assert.equal((await readEvents(blind.dataDir)).length, 0);
+      const keyed = importInto(['--kms-endpoint', moto.url]);
+      assert.equal(keyed.code, 0, keyed.stdout + keyed.stderr);
+      const imported = await readEvents(keyed.dataDir);
+      assert.equal(imported.length, delivered.size, 'every delivered event, and nothing else');
+      for (const e of imported) assert.ok(delivered.get(e.eventId)?.includes(e.raw), `${e.eventId} byte for byte`);
       const bytes = readFileSync(logs[0]!);
       bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 1, bytes.length - 1);
       writeFileSync(logs[0]!, bytes);
       const tampered = await validate();
       assert.equal(tampered.code, 1);
       assert.match(tampered.stderr, /INVALID: invalid format/);
+      // A modified encrypted file fails authentication whole: none of its records are imported.
+      const spoiled = importInto(['--kms-endpoint', moto.url]);
+      assert.equal(spoiled.code, 2);
+      assert.ok(spoiled.stderr.includes(`skipped ${logs[0]!}: `), spoiled.stderr);
+      assert.match(spoiled.stderr, /modified after encryption/);
+      assert.equal((await readEvents(spoiled.dataDir)).length, imported.length - recordsIn.get(logs[0]!)!);
     } finally {
       await cairn.dispose();
     }
