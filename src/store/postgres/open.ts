@@ -24,10 +24,10 @@ export interface PostgresCairnStore extends CairnStore {
 }
 
 const INT8 = 20;
-/** bigint columns come back as numbers: every one Cairn keeps (seqs, epoch ms) is below 2^53. */
-const types = {
-  getTypeParser: ((oid: number, format?: string) =>
-    oid === INT8 && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+const defaultParser = pg.types.getTypeParser.bind(pg.types) as (oid: number, format?: 'text' | 'binary') => (value: string) => unknown;
+/** bigint columns come back as numbers: every one Cairn keeps (seqs, epoch ms, counts) is below 2^53. */
+const types: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8 && format !== 'binary' ? Number : defaultParser(oid, format))) as pg.CustomTypesConfig['getTypeParser'],
 };
 
 /** Connects a pool, applies pending migrations (one node at a time) and makes the day partitions ahead. */

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { EventCategory, JournalEntry, LookupResource, StoredEvent } from '../../records/index.js';
 import type { AppendResult, AttributeFilter, EventPage, EventQuery, EventStore } from '../types.js';
-import { dayOf, ensurePartitions, listPartitionDays, partitionName, DAY_MS } from './partitions.js';
+import { DAY_MS, DAYS_AHEAD, dayOf, ensurePartitions, listPartitionDays, partitionName } from './partitions.js';
 
 interface EventRow {
   seq: number;
@@ -209,9 +209,13 @@ export class PostgresEventStore implements EventStore {
     return rows[0]?.n ?? 0;
   }
 
-  /** Nothing to merge: rows are already one per event; PostgreSQL's autovacuum does the upkeep. */
-  compact(): Promise<number> {
-    return Promise.resolve(0);
+  /**
+   * Nothing to merge (one row per event; autovacuum keeps the tables). The upkeep this backend does
+   * need runs here: the day partitions ahead of the clock are made when a day turns.
+   */
+  async compact(): Promise<number> {
+    if (!this.readyDays.has(dayOf(this.now()) + DAYS_AHEAD)) await this.preparePartitions();
+    return 0;
   }
 
   async storedBytes(): Promise<number> {
