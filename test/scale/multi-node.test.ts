@@ -88,9 +88,15 @@ void describe('three Cairn nodes on one PostgreSQL and one S3', { skip: missing 
       for (let i = w; writing; i++) {
         const targets = live();
         const node = targets[i % targets.length]!;
-        const commands = [new DescribeTrailsCommand({}), new GetTrailStatusCommand({ Name: 'cluster' }), new ListTrailsCommand({}), new LookupEventsCommand({ MaxResults: 5 })];
+        const ct = client(node);
+        const calls = [
+          () => ct.send(new DescribeTrailsCommand({})),
+          () => ct.send(new GetTrailStatusCommand({ Name: 'cluster' })),
+          () => ct.send(new ListTrailsCommand({})),
+          () => ct.send(new LookupEventsCommand({ MaxResults: 5 })),
+        ];
         try {
-          const out = await client(node).send(commands[i % commands.length]!);
+          const out = await calls[i % calls.length]!();
           acknowledged.push(out.$metadata.requestId!);
         } catch {
           // Not acknowledged (the node died under the call): nothing is promised about it.
