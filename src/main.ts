@@ -25,9 +25,9 @@ import { GroupCommitter } from './journal/index.js';
 import { CloudTrailService } from './services/index.js';
 import type { CairnStore, Credential } from './store/index.js';
 import { openSqliteStore } from './store/sqlite/index.js';
-import { isPostgresUrl, openPostgresStore } from './store/postgres/index.js';
 import type { JobLeases } from './coordination/index.js';
-import { LocalLeases, PostgresLeases } from './coordination/index.js';
+// Not through the folder's index, which also exports the PostgreSQL leases (and so loads `pg`).
+import { LocalLeases } from './coordination/local-leases.js';
 
 export interface CairnConfig {
   dataDir: string;
@@ -148,19 +148,23 @@ export interface RunningCairn {
 /** The store `--store` names (PostgreSQL), else SQLite in the data directory. */
 export async function openConfiguredStore(config: { dataDir: string; store?: string }): Promise<CairnStore> {
   if (config.store === undefined) return openStore(config);
-  if (!isPostgresUrl(config.store)) throw new Error(`--store must be a postgres:// URL, not ${config.store}`);
+  if (!/^postgres(ql)?:\/\//.test(config.store)) throw new Error(`--store must be a postgres:// URL, not ${config.store}`);
+  // Loaded only when asked for: a SQLite process never loads the PostgreSQL client.
+  const { openPostgresStore } = await import('./store/postgres/index.js');
   return openPostgresStore({ url: config.store, applicationName: `cairn-${process.pid}` });
 }
 
 /** Job leases: PostgreSQL advisory locks when nodes share a PostgreSQL store, else this process holds them all. */
-function openLeases(config: CairnConfig, logger: Logger): JobLeases {
-  return config.store === undefined ? new LocalLeases() : new PostgresLeases({ url: config.store, logger, applicationName: `cairn-leases-${process.pid}` });
+async function openLeases(config: CairnConfig, logger: Logger): Promise<JobLeases> {
+  if (config.store === undefined) return new LocalLeases();
+  const { PostgresLeases } = await import('./coordination/postgres-leases.js');
+  return new PostgresLeases({ url: config.store, logger, applicationName: `cairn-leases-${process.pid}` });
 }
 
 export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
   const logger = config.logger ?? pino({ level: 'info' }, pino.destination(2));
   const store = await openConfiguredStore(config);
-  const leases = openLeases(config, logger);
+  const leases = await openLeases(config, logger);
   const adminKeyFile = join(config.dataDir, 'admin-key.env');
   const createdAdminKey = await ensureAdminKey(store, config, adminKeyFile);
   const tokenKey = Buffer.from(await store.settings.putIfAbsent('page-token-key', randomBytes(32).toString('hex')), 'hex');

@@ -88,8 +88,13 @@ export class PostgresLeases implements JobLeases {
     if (this.client) return this.client;
     this.connecting ??= (async () => {
       const client = new pg.Client({ connectionString: this.o.url, application_name: this.o.applicationName ?? 'cairn-leases', keepAlive: true });
-      client.on('error', (error) => this.lost(error.message));
-      client.on('end', () => this.lost('connection ended'));
+      // Only this client's own end counts: an old client ending late must not cost the new one its leases.
+      client.on('error', (error) => {
+        if (this.client === client) this.lost(error.message);
+      });
+      client.on('end', () => {
+        if (this.client === client) this.lost('connection ended');
+      });
       await client.connect();
       this.client = client;
       return client;

@@ -46,6 +46,9 @@ void describe('three Cairn nodes on one PostgreSQL and one S3', { skip: missing 
   /** requestIDs of calls a node answered with success: acknowledged, so recorded. */
   const acknowledged: string[] = [];
   let killed: CairnProcess | undefined;
+  /** Every event LookupEvents returned after the run. */
+  const history: Event[] = [];
+  let stopRequestedAt = 0;
   let takeoverMs = Infinity;
 
   const client = (node: CairnProcess): CloudTrailClient => new CloudTrailClient({ endpoint: node.url, region: REGION, credentials, maxAttempts: 1 });
@@ -128,6 +131,7 @@ void describe('three Cairn nodes on one PostgreSQL and one S3', { skip: missing 
     }
 
     const survivor = client(live()[0]!);
+    stopRequestedAt = Date.now();
     await survivor.send(new StopLoggingCommand({ Name: 'cluster' }));
     for (let i = 0; i < 150; i++) {
       const s = await survivor.send(new GetTrailStatusCommand({ Name: 'cluster' }));
@@ -157,6 +161,7 @@ void describe('three Cairn nodes on one PostgreSQL and one S3', { skip: missing 
     do {
       // Page on alternating nodes: page tokens are signed with a key every node shares.
       const out = await client(nodesLeft[page++ % nodesLeft.length]!).send(new LookupEventsCommand({ MaxResults: 50, NextToken: token }));
+      history.push(...(out.Events ?? []));
       for (const event of out.Events ?? []) {
         const requestId = requestIdOf(event);
         seen.set(requestId, (seen.get(requestId) ?? 0) + 1);
@@ -177,6 +182,13 @@ void describe('three Cairn nodes on one PostgreSQL and one S3', { skip: missing 
     const delivered = new Set(logs.flatMap((f) => f.records.map((r) => String(r.requestID))));
     // Every call acknowledged between StartLogging and StopLogging is a management event the trail logs.
     assert.deepEqual(acknowledged.filter((id) => !delivered.has(id)), [], 'acknowledged events missing from the delivered files');
+    // So is every call committed before StopLogging, acknowledged or not (calls cut off by the SIGKILL
+    // may be committed): everything in the history from whole seconds before StopLogging, but CreateTrail.
+    const deliveredIds = new Set(counts.keys());
+    const stopSecond = Math.floor(stopRequestedAt / 1000) * 1000;
+    const selected = history.filter((e) => e.EventName !== 'CreateTrail' && e.EventTime!.getTime() < stopSecond);
+    assert.ok(selected.length > 100, `${selected.length} events before StopLogging`);
+    assert.deepEqual(selected.filter((e) => !deliveredIds.has(e.EventId!)).map((e) => `${e.EventName} ${e.EventTime?.toISOString()}`), [], 'history events missing from the delivered files');
   });
 
   void it('the stock aws cloudtrail validate-logs reports the whole digest chain valid', async () => {

@@ -1,3 +1,3 @@
-export { openPostgresStore, isPostgresUrl } from './open.js';
+export { openPostgresStore } from './open.js';
 export type { PostgresStoreOptions, PostgresCairnStore } from './open.js';
 export { PostgresEventStore } from './pg-event-store.js';

@@ -58,8 +58,3 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     throw error;
   }
 }
-
-/** Whether a `--store` value names PostgreSQL. */
-export function isPostgresUrl(store: string): boolean {
-  return /^postgres(ql)?:\/\//.test(store);
-}

@@ -81,6 +81,7 @@ export class PostgresEventStore implements EventStore {
 
   /** Resolves after COMMIT (synchronous_commit as the server says: on by default, which is durable). */
   async append(entries: readonly JournalEntry[]): Promise<AppendResult> {
+    if (entries.length === 0) return { inserted: 0, duplicates: 0 };
     const unique = new Map<string, JournalEntry>();
     for (const entry of entries) if (!unique.has(entry.eventId)) unique.set(entry.eventId, entry);
     if (!this.readyDays.has(dayOf(this.now()))) await this.preparePartitions();
