@@ -85,54 +85,30 @@ export class PostgresEventStore implements EventStore {
     const unique = new Map<string, JournalEntry>();
     for (const entry of entries) if (!unique.has(entry.eventId)) unique.set(entry.eventId, entry);
     if (!this.readyDays.has(dayOf(this.now()))) await this.preparePartitions();
-    const inserted = await inTransaction(this.pool, async (client) => {
-      // The lock every append queues on: seqs and received times are handed out in commit order.
-      const head = await client.query<{ last_seq: number; last_received: number }>('SELECT last_seq, last_received FROM journal_head WHERE id = 1 FOR UPDATE');
-      const { last_seq: lastSeq, last_received: lastReceived } = head.rows[0]!;
-      const known = await client.query<{ event_id: string }>('SELECT event_id FROM event_ids WHERE event_id = ANY($1::text[])', [[...unique.keys()]]);
-      for (const row of known.rows) unique.delete(row.event_id);
-      const fresh = [...unique.values()];
-      if (fresh.length === 0) return 0;
-      const received = Math.max(lastReceived, this.now());
-      const seqs = fresh.map((_, i) => lastSeq + 1 + i);
-      await client.query(
-        `INSERT INTO events (seq, received, event_id, account_id, region, category, event_time, event_name, event_source, username, access_key_id, read_only,
-                             resource_names, resource_types, resources, raw)
-         SELECT u.seq, $2, u.event_id, u.account_id, u.region, u.category, u.event_time, u.event_name, u.event_source, u.username, u.access_key_id, u.read_only,
-                ARRAY(SELECT jsonb_array_elements_text(u.names::jsonb)), ARRAY(SELECT jsonb_array_elements_text(u.types::jsonb)), u.resources, u.raw
-         FROM unnest($1::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[], $10::text[], $11::text[], $12::boolean[], $13::text[], $14::text[], $15::text[], $16::text[])
-           AS u(seq, event_id, account_id, region, category, event_time, event_name, event_source, username, access_key_id, read_only, names, types, resources, raw)`,
-        [
-          seqs,
-          received,
-          fresh.map((e) => e.eventId),
-          fresh.map((e) => e.accountId),
-          fresh.map((e) => e.region),
-          fresh.map((e) => e.category),
-          fresh.map((e) => e.eventTime),
-          fresh.map((e) => e.eventName),
-          fresh.map((e) => e.eventSource),
-          fresh.map((e) => e.username ?? null),
-          fresh.map((e) => e.accessKeyId ?? null),
-          fresh.map((e) => e.readOnly ?? null),
-          fresh.map((e) => JSON.stringify(e.resources.map((r) => r.name))),
-          fresh.map((e) => JSON.stringify([...new Set(e.resources.flatMap((r) => (r.type === undefined ? [] : [r.type])))])),
-          fresh.map((e) => JSON.stringify(e.resources)),
-          fresh.map((e) => e.raw),
-        ],
-      );
-      await client.query('INSERT INTO event_ids (event_id, seq, received) SELECT id, s, $3 FROM unnest($1::text[], $2::bigint[]) AS u(id, s)', [
+    const fresh = [...unique.values()];
+    // One statement, its own transaction (cairn_append, migration 2): resolves after its COMMIT.
+    const { rows } = await this.pool.query<{ inserted: number }>({
+      name: 'cairn-append',
+      text: 'SELECT inserted FROM cairn_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)',
+      values: [
         fresh.map((e) => e.eventId),
-        seqs,
-        received,
-      ]);
-      await client.query('INSERT INTO event_days (day, events) VALUES ($1, $2) ON CONFLICT (day) DO UPDATE SET events = event_days.events + EXCLUDED.events', [
-        dayOf(received),
-        fresh.length,
-      ]);
-      await client.query('UPDATE journal_head SET last_seq = $1, last_received = $2 WHERE id = 1', [lastSeq + fresh.length, received]);
-      return fresh.length;
+        fresh.map((e) => e.accountId),
+        fresh.map((e) => e.region),
+        fresh.map((e) => e.category),
+        fresh.map((e) => e.eventTime),
+        fresh.map((e) => e.eventName),
+        fresh.map((e) => e.eventSource),
+        fresh.map((e) => e.username ?? null),
+        fresh.map((e) => e.accessKeyId ?? null),
+        fresh.map((e) => e.readOnly ?? null),
+        fresh.map((e) => JSON.stringify(e.resources.map((r) => r.name))),
+        fresh.map((e) => JSON.stringify([...new Set(e.resources.flatMap((r) => (r.type === undefined ? [] : [r.type])))])),
+        fresh.map((e) => JSON.stringify(e.resources)),
+        fresh.map((e) => e.raw),
+        this.now(),
+      ],
     });
+    const inserted = rows[0]?.inserted ?? 0;
     return { inserted, duplicates: entries.length - inserted };
   }
 

@@ -83,4 +83,48 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (region, fingerprint)
   );
   `,
+  // 2: an append as one statement (one round trip, its own transaction): the head's row lock is held
+  // only for the server-side work and the commit, not for client round trips.
+  `
+  CREATE FUNCTION cairn_append(
+    p_event_ids text[], p_accounts text[], p_regions text[], p_categories text[], p_times bigint[],
+    p_names text[], p_sources text[], p_users text[], p_access_keys text[], p_read_only boolean[],
+    p_resource_names text[], p_resource_types text[], p_resources text[], p_raws text[], p_now bigint
+  ) RETURNS TABLE (inserted bigint, first_seq bigint, received bigint)
+  LANGUAGE plpgsql AS $$
+  DECLARE
+    v_last bigint;
+    v_received bigint;
+    v_count bigint;
+  BEGIN
+    -- The lock every append queues on, held to COMMIT: seqs are handed out in commit order.
+    SELECT h.last_seq, greatest(h.last_received, p_now) INTO v_last, v_received FROM journal_head h WHERE h.id = 1 FOR UPDATE;
+    WITH input AS (
+      SELECT u.*, row_number() OVER (ORDER BY u.ord) AS n
+      FROM unnest(p_event_ids, p_accounts, p_regions, p_categories, p_times, p_names, p_sources, p_users, p_access_keys,
+                  p_read_only, p_resource_names, p_resource_types, p_resources, p_raws) WITH ORDINALITY
+        AS u(event_id, account_id, region, category, event_time, event_name, event_source, username, access_key_id,
+             read_only, names, types, resources, raw, ord)
+      WHERE NOT EXISTS (SELECT 1 FROM event_ids e WHERE e.event_id = u.event_id)
+    ), stored AS (
+      INSERT INTO events (seq, received, event_id, account_id, region, category, event_time, event_name, event_source,
+                          username, access_key_id, read_only, resource_names, resource_types, resources, raw)
+      SELECT v_last + i.n, v_received, i.event_id, i.account_id, i.region, i.category, i.event_time, i.event_name, i.event_source,
+             i.username, i.access_key_id, i.read_only,
+             ARRAY(SELECT jsonb_array_elements_text(i.names::jsonb)), ARRAY(SELECT jsonb_array_elements_text(i.types::jsonb)),
+             i.resources, i.raw
+      FROM input i
+      RETURNING events.event_id, events.seq
+    )
+    INSERT INTO event_ids (event_id, seq, received) SELECT s.event_id, s.seq, v_received FROM stored s;
+    GET DIAGNOSTICS v_count = ROW_COUNT;
+    IF v_count > 0 THEN
+      INSERT INTO event_days AS d (day, events) VALUES (floor(v_received / 86400000.0)::bigint, v_count)
+        ON CONFLICT (day) DO UPDATE SET events = d.events + EXCLUDED.events;
+      UPDATE journal_head SET last_seq = v_last + v_count, last_received = v_received WHERE id = 1;
+    END IF;
+    RETURN QUERY SELECT v_count, v_last + 1, v_received;
+  END
+  $$;
+  `,
 ];
