@@ -108,13 +108,16 @@ void describe('three Cairn nodes on one PostgreSQL and one S3', { skip: missing 
     };
     const writers = [0, 1, 2, 3].map(writer);
     try {
-      // Let the lease holder deliver a few times, then kill it while writes and deliveries go on.
-      await sleep(4000);
+      // Let the lease holder deliver (log files every second), then kill it while writes and deliveries go on.
+      const waitStarted = Date.now();
+      while (!(await client(nodes[0]!).send(new GetTrailStatusCommand({ Name: 'cluster' }))).LatestDeliveryTime) {
+        assert.ok(Date.now() - waitStarted < 30_000, 'the trail delivers within 30 s');
+        await sleep(200);
+      }
+      await sleep(2500);
       const holder = await leaseHolder(job);
       killed = nodes.find((n) => n.pid === holder);
       assert.ok(killed, `a node holds ${job} (holder pid ${holder})`);
-      const status = await client(live()[0]!).send(new GetTrailStatusCommand({ Name: 'cluster' }));
-      assert.ok(status.LatestDeliveryTime, 'the first node delivered before it was killed');
       await killed.kill();
       const killedAt = Date.now();
       for (;;) {
