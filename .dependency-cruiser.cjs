@@ -28,7 +28,7 @@ module.exports = {
       comment: 'Concrete stores are built in src/main.ts (and the CLI commands that open a store offline go through it).',
       severity: 'error',
       from: { path: '^src/', pathNot: ['^src/main\\.ts$', '^src/store/', '\\.test\\.ts$'] },
-      to: { path: '^src/store/sqlite/' },
+      to: { path: '^src/store/(sqlite|postgres)/' },
     },
   ],
   options: {

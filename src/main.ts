@@ -25,9 +25,17 @@ import { GroupCommitter } from './journal/index.js';
 import { CloudTrailService } from './services/index.js';
 import type { CairnStore, Credential } from './store/index.js';
 import { openSqliteStore } from './store/sqlite/index.js';
+import type { JobLeases } from './coordination/index.js';
+// Not through the folder's index, which also exports the PostgreSQL leases (and so loads `pg`).
+import { LocalLeases } from './coordination/local-leases.js';
 
 export interface CairnConfig {
   dataDir: string;
+  /**
+   * Where events and state live: absent, SQLite in `dataDir`; a `postgres://` URL, PostgreSQL shared
+   * by any number of nodes (jobs that must run once take leases there). See docs/scaling.md.
+   */
+  store?: string;
   host: string;
   port: number;
   accountId: string;
@@ -142,9 +150,26 @@ export interface RunningCairn {
   close(): Promise<void>;
 }
 
+/** The store `--store` names (PostgreSQL), else SQLite in the data directory. */
+export async function openConfiguredStore(config: { dataDir: string; store?: string }): Promise<CairnStore> {
+  if (config.store === undefined) return openStore(config);
+  if (!/^postgres(ql)?:\/\//.test(config.store)) throw new Error(`--store must be a postgres:// URL, not ${config.store}`);
+  // Loaded only when asked for: a SQLite process never loads the PostgreSQL client.
+  const { openPostgresStore } = await import('./store/postgres/index.js');
+  return openPostgresStore({ url: config.store, applicationName: `cairn-${process.pid}` });
+}
+
+/** Job leases: PostgreSQL advisory locks when nodes share a PostgreSQL store, else this process holds them all. */
+async function openLeases(config: CairnConfig, logger: Logger): Promise<JobLeases> {
+  if (config.store === undefined) return new LocalLeases();
+  const { PostgresLeases } = await import('./coordination/postgres-leases.js');
+  return new PostgresLeases({ url: config.store, logger, applicationName: `cairn-leases-${process.pid}` });
+}
+
 export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
   const logger = config.logger ?? pino({ level: 'info' }, pino.destination(2));
-  const store = openStore(config);
+  const store = await openConfiguredStore(config);
+  const leases = await openLeases(config, logger);
   const adminKeyFile = join(config.dataDir, 'admin-key.env');
   const createdAdminKey = await ensureAdminKey(store, config, adminKeyFile);
   const tokenKey = Buffer.from(await store.settings.putIfAbsent('page-token-key', randomBytes(32).toString('hex')), 'hex');
@@ -169,6 +194,7 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
     deliveryIntervalMs: (config.trails?.deliveryIntervalSeconds ?? DEFAULTS.deliveryIntervalSeconds) * 1000,
     digestIntervalMs: (config.trails?.digestIntervalSeconds ?? DEFAULTS.digestIntervalSeconds) * 1000,
     notifier: openNotifier(config),
+    leases,
   });
   const server = createGateway({
     service,
@@ -183,7 +209,7 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
-  const upkeep = startUpkeep(store, config.retentionDays, logger);
+  const upkeep = startUpkeep(store, config.retentionDays, logger, leases);
   delivery.start();
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -199,6 +225,7 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
       (closing ??= (async () => {
         clearInterval(upkeep);
         await delivery.stop();
+        await leases.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();
@@ -300,14 +327,15 @@ export function exportLines(credential: Credential, region: string): string {
  * Upkeep every minute: deletes events older than the retention period, then compacts small chunks;
  * both in small batches, so reads and writes never wait long.
  */
-function startUpkeep(store: CairnStore, days: number, logger: Logger): NodeJS.Timeout {
+function startUpkeep(store: CairnStore, days: number, logger: Logger, leases: JobLeases): NodeJS.Timeout {
   let running = false;
   let lastPurge = 0;
   const run = async (): Promise<void> => {
     if (running) return;
     running = true;
     try {
-      if (Date.now() - lastPurge >= PURGE_EVERY_MS) {
+      // Retention runs on the one node holding its lease (the only node, on SQLite).
+      if (Date.now() - lastPurge >= PURGE_EVERY_MS && (await leases.hold('retention'))) {
         lastPurge = Date.now();
         const cutoff = Date.now() - days * DAY_MS;
         let purged = 0;

@@ -19,6 +19,7 @@ program
   .command('serve')
   .description('run Cairn (API, event history) on its embedded store')
   .addOption(dataDir())
+  .option('--store <url>', 'postgres://... : keep events and state in PostgreSQL, shared by several nodes (default: SQLite in --data-dir; also CAIRN_STORE)')
   .option('--host <host>', 'address to listen on', DEFAULTS.host)
   .option('--port <port>', 'port to listen on', String(DEFAULTS.port))
   .option('--account-id <id>', 'default account id', DEFAULTS.accountId)

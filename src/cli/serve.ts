@@ -5,6 +5,8 @@ import { gatewayConfig } from './gateway-config.js';
 
 export interface ServeFlags {
   dataDir: string;
+  /** `postgres://...`: the shared store of several nodes (else CAIRN_STORE, the config file's "store", or SQLite). */
+  store?: string;
   host: string;
   port: string;
   accountId: string;
@@ -31,8 +33,10 @@ export async function serve(flags: ServeFlags): Promise<void> {
   process.umask(0o077);
   if (flags.auth !== 'on' && flags.auth !== 'off') throw new Error(`--auth must be on or off, not ${flags.auth}`);
   if (!/^\d{12}$/.test(flags.accountId)) throw new Error(`--account-id must be 12 digits, not ${flags.accountId}`);
+  const store = flags.store ?? process.env.CAIRN_STORE ?? configFileStore(flags.config);
   const config: CairnConfig = {
     dataDir: flags.dataDir,
+    ...(store ? { store } : {}),
     host: flags.host,
     port: parseInteger(flags.port, '--port'),
     accountId: flags.accountId,
@@ -55,7 +59,8 @@ export async function serve(flags: ServeFlags): Promise<void> {
   const gateway = gatewayConfig(flags);
   if (gateway) config.gateway = gateway;
   const cairn = await startCairn(config);
-  const out: string[] = [`Cairn is listening on ${cairn.url} (data in ${config.dataDir}, auth ${config.auth})`];
+  const where = config.store ? `store ${redactPassword(config.store)}` : `data in ${config.dataDir}`;
+  const out: string[] = [`Cairn is listening on ${cairn.url} (${where}, auth ${config.auth})`];
   if (gateway) {
     const routes = [...(gateway.upstreams.default ? [`default → ${gateway.upstreams.default.origin}`] : []), ...[...gateway.upstreams.byService].map(([s, u]) => `${s} → ${u.origin}${u.pathname.replace(/\/$/, '')}`)];
     out.push(`Recording gateway: forwarding ${routes.join(', ')}`);
@@ -79,6 +84,19 @@ export async function serve(flags: ServeFlags): Promise<void> {
   });
   await cairn.close();
   process.stderr.write('Cairn stopped.\n');
+}
+
+/** The `"store"` member of the `--config` file, if any. */
+function configFileStore(path: string | undefined): string | undefined {
+  if (!path) return undefined;
+  const parsed = JSON.parse(readFileSync(path, 'utf8')) as { store?: unknown } | null;
+  if (parsed?.store === undefined) return undefined;
+  if (typeof parsed.store !== 'string') throw new Error(`${path}: "store" must be a postgres:// URL`);
+  return parsed.store;
+}
+
+function redactPassword(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }
 
 function positive(value: string, flag: string): number {

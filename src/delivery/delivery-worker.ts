@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import type { Logger } from 'pino';
 import type { BucketStore } from '../buckets/index.js';
+import type { JobLeases } from '../coordination/index.js';
 import { BucketError } from '../buckets/index.js';
 import type { StoredEvent } from '../records/index.js';
 import type { EventStore, StoredTrail, TrailStore } from '../store/index.js';
@@ -24,6 +25,11 @@ export interface DeliveryOptions {
   /** Sends a notification per delivery for trails with an SNS topic; absent: such trails show an error. */
   notifier?: Notifier;
   now?: () => number;
+  /**
+   * Several nodes on one store: a trail is delivered (and its digests signed) only by the node
+   * holding its lease (`trail:<id>`). Absent: this process delivers every trail.
+   */
+  leases?: JobLeases;
 }
 
 const DEFAULT_BATCH = 5_000;
@@ -31,6 +37,8 @@ const MAX_BACKOFF_MS = 60_000;
 const SECOND = 1000;
 
 const floorSecond = (ms: number): number => Math.floor(ms / SECOND) * SECOND;
+/** The lease of one trail's delivery and digests. */
+const leaseName = (trailId: number): string => `trail:${trailId}`;
 
 /**
  * Follows the journal for every trail and writes its log files and digests. Exactly once per trail:
@@ -72,10 +80,11 @@ export class DeliveryWorker {
     const now = this.now();
     this.reads.clear();
     for (const trail of await this.o.trails.listDeleted()) {
-      if (!this.mayRun(trail.id, now)) continue;
+      if (!this.mayRun(trail.id, now) || !(await this.leased(trail.id))) continue;
       await this.guard(trail, now, async () => {
         await this.process(trail, now, true);
         await this.o.trails.purge(trail.id);
+        await this.o.leases?.release(leaseName(trail.id));
       });
     }
     // Round robin, one batch per trail per round: trails following the journal together share
@@ -85,12 +94,18 @@ export class DeliveryWorker {
     while (round.length > 0) {
       const behind = new Set<number>();
       for (const trail of round) {
+        // Checked before every step: a node that lost the lease stops at once, the new holder resumes from the store.
+        if (!(await this.leased(trail.id))) continue;
         if (await this.guard(trail, now, () => this.process(trail, now, (o.force ?? false) || continuing))) behind.add(trail.id);
       }
       // Fresh rows for the next round: a StopLogging meanwhile must bound what is delivered.
       round = behind.size > 0 ? (await this.o.trails.list()).filter((t) => behind.has(t.id)) : [];
       continuing = true;
     }
+  }
+
+  private async leased(id: number): Promise<boolean> {
+    return !this.o.leases || (await this.o.leases.hold(leaseName(id)));
   }
 
   private mayRun(id: number, now: number): boolean {

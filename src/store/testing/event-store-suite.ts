@@ -12,6 +12,8 @@ import type { AttributeFilter, CairnStore, EventQuery } from '../types.js';
 export interface StoreFactory {
   /** A new empty store, and a way to reopen the same data (as after a restart). */
   create(): Promise<{ store: CairnStore; reopen: () => Promise<CairnStore> }>;
+  /** False for a backend whose `compact` has nothing to merge (one row per event, e.g. PostgreSQL). */
+  compactsSmallAppends?: boolean;
 }
 
 export function record(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -152,7 +154,8 @@ export function eventStoreSuite(name: string, factory: StoreFactory): void {
       const before = await store.events.query({ ...BASE, limit: 1000 });
       let moved = 0;
       for (let n = await store.events.compact(); n > 0; n = await store.events.compact()) moved += n;
-      assert.ok(moved >= 256, `moved ${moved}`);
+      if (factory.compactsSmallAppends === false) assert.equal(moved, 0);
+      else assert.ok(moved >= 256, `moved ${moved}`);
       const after = await store.events.query({ ...BASE, limit: 1000 });
       assert.deepEqual(after.events.map((e) => e.raw), before.events.map((e) => e.raw));
       assert.equal(await store.events.purgeReceivedBefore(Date.now() + 1, 150), 150);
