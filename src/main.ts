@@ -236,7 +236,7 @@ export function openLake(store: CairnStore, config: { dataDir: string; lake?: La
   const settings = config.lake ?? DEFAULTS.lake;
   const paths = new LakePaths(join(config.dataDir, 'lake'));
   const writer = new ParquetWriter();
-  const engine = new LakeEngine({ state: store.lake, paths, writer, logger, queryTimeoutMs: settings.queryTimeoutMs, memoryLimit: settings.memoryLimit, threads: 2, maxRunning: 2 });
+  const engine = new LakeEngine({ state: store.lake, paths, writer, logger, queryTimeoutMs: settings.queryTimeoutMs, memoryLimit: settings.memoryLimit, threads: 2, maxRunning: 4 });
   const ingest = new LakeIngestWorker({ events: store.events, state: store.lake, paths, writer, logger, intervalMs: settings.ingestIntervalMs });
   return { engine, ingest, writer, paths };
 }

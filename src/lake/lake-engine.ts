@@ -50,6 +50,7 @@ export class LakeEngine implements LakeBackend {
   private readonly pending = new Map<string, Pending>();
   private readonly queue: Pending[] = [];
   private runningCount = 0;
+  private readonly runningBy = new Map<string, number>();
   private idle: Promise<void> = Promise.resolve();
   private settleIdle: (() => void) | undefined;
 
@@ -85,13 +86,26 @@ export class LakeEngine implements LakeBackend {
 
   private pump(): void {
     while (this.runningCount < this.o.maxRunning && this.queue.length > 0) {
-      const job = this.queue.shift()!;
+      // Fair between accounts: the next query is of the account with the fewest running, and one
+      // account never holds every slot, so another account's query always starts at once.
+      const perAccount = Math.max(1, this.o.maxRunning - 1);
+      let pick = -1;
+      for (let i = 0; i < this.queue.length; i++) {
+        const running = this.runningBy.get(this.queue[i]!.query.accountId) ?? 0;
+        if (running >= perAccount) continue;
+        if (pick < 0 || running < (this.runningBy.get(this.queue[pick]!.query.accountId) ?? 0)) pick = i;
+      }
+      if (pick < 0) break;
+      const job = this.queue.splice(pick, 1)[0]!;
+      const account = job.query.accountId;
+      this.runningBy.set(account, (this.runningBy.get(account) ?? 0) + 1);
       this.runningCount++;
       if (this.runningCount === 1) this.idle = new Promise((resolve) => (this.settleIdle = resolve));
       this.execute(job)
         .catch((error: unknown) => this.o.logger.error({ err: error, queryId: job.query.id }, 'lake query failed'))
         .finally(() => {
           this.runningCount--;
+          this.runningBy.set(account, (this.runningBy.get(account) ?? 1) - 1);
           this.pending.delete(job.query.id);
           if (this.runningCount === 0 && this.queue.length === 0) this.settleIdle?.();
           this.pump();
@@ -129,13 +143,12 @@ export class LakeEngine implements LakeBackend {
           if (attempt >= MAX_ATTEMPTS || job.cancelled || job.timedOut || !FILE_GONE.test(String(error))) throw error;
         }
       }
-      const scanned = await countRows(job.tables, this.o);
       await this.o.state.putResults(job.query.id, output.columns, output.rows);
       await this.update(job.query.id, {
         status: 'FINISHED',
         finishedAt: Date.now(),
         eventsMatched: output.rows.length,
-        eventsScanned: scanned,
+        eventsScanned: output.eventsScanned,
         bytesScanned,
         executionTimeInMillis: Date.now() - started,
       });
@@ -159,6 +172,11 @@ export class LakeEngine implements LakeBackend {
     if (!job) return false;
     job.cancelled = true;
     job.sandbox?.cancel();
+    const queued = this.queue.indexOf(job);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      this.pending.delete(queryId);
+    }
     return true;
   }
 
@@ -198,18 +216,6 @@ function fileSize(file: string): number {
   } catch {
     return 0;
   }
-}
-
-/** Events in the files a query read (EventsScanned), from the Parquet footers. */
-async function countRows(tables: readonly SandboxTable[], o: LakeEngineOptions): Promise<number> {
-  let total = 0;
-  for (const table of tables) {
-    if (table.files.length === 0) continue;
-    const counter = new SandboxedQuery(`SELECT count(*) AS n FROM "${table.view}"`, [table], { memoryLimit: o.memoryLimit, threads: 1 });
-    const output = await counter.run().catch(() => ({ columns: [], rows: [['0']] }));
-    total += Number(output.rows[0]?.[0] ?? 0);
-  }
-  return total;
 }
 
 /** DuckDB's messages name its own internals; keep the first line, without the sandbox's paths. */

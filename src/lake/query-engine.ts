@@ -19,6 +19,8 @@ export interface SandboxLimits {
 export interface QueryOutput {
   columns: string[];
   rows: string[][];
+  /** Events in the files the views read (from the Parquet footers). */
+  eventsScanned: number;
 }
 
 function quote(text: string): string {
@@ -72,7 +74,13 @@ export class SandboxedQuery {
         await connection.run('SET lock_configuration = true');
         if (this.cancelled) throw new Error('INTERRUPT: the query was cancelled');
         const reader = await connection.runAndReadAll(this.sql);
-        return { columns: reader.columnNames(), rows: reader.getRowsJson().map((row) => row.map(cell)) };
+        let eventsScanned = 0;
+        for (const table of this.tables) {
+          if (table.files.length === 0) continue;
+          const counted = await connection.runAndReadAll(`SELECT count(*) FROM "${table.view}"`);
+          eventsScanned += Number(counted.getRowsJson()[0]?.[0] ?? 0);
+        }
+        return { columns: reader.columnNames(), rows: reader.getRowsJson().map((row) => row.map(cell)), eventsScanned };
       } finally {
         this.connection = undefined;
         connection.closeSync();

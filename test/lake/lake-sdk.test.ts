@@ -363,6 +363,19 @@ void describe('the sandbox', () => {
     await rejectsWith(client().send(new StartQueryCommand({ QueryStatement: `SELECT eventID FROM ${storeId} WHERE ${"eventName = 'x' OR ".repeat(600)} true` })), 'InvalidQueryStatementException');
   });
 
+  void it('allows 10 queries at once per account (MaxConcurrentQueriesException), then cancels them', async () => {
+    const c = client();
+    const slow = `SELECT count(*) FROM ${storeId} a CROSS JOIN ${storeId} b CROSS JOIN ${storeId} c CROSS JOIN ${storeId} d CROSS JOIN ${storeId} e CROSS JOIN ${storeId} f`;
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) ids.push((await c.send(new StartQueryCommand({ QueryStatement: slow }))).QueryId!);
+    await rejectsWith(c.send(new StartQueryCommand({ QueryStatement: slow })), 'MaxConcurrentQueriesException');
+    // Another account is not limited by this one's queries.
+    await runQuery(client(OTHER), 'SELECT count(*) AS n FROM event_history');
+    for (const id of ids) await c.send(new CancelQueryCommand({ QueryId: id }));
+    for (const id of ids) assert.equal(await waitForQuery(c, id), 'CANCELLED');
+    await runQuery(c, `SELECT count(*) AS n FROM ${storeId}`);
+  });
+
   void it('cancels a running query', async () => {
     const c = client();
     // A cross join big enough to run for a while.

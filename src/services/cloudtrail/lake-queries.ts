@@ -176,9 +176,12 @@ export function queryHandlers(deps: LakeDeps): Record<string, LakeHandler> {
     const words = phrase.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w.length > 1);
     const scored = backend.samples
       .map((s) => {
-        const text = `${s.name} ${s.description} ${s.sql}`.toLowerCase();
-        const hits = words.filter((w) => text.includes(w)).length;
-        return { s, relevance: words.length === 0 ? 0 : hits / words.length };
+        // A word in the name counts most, then the description, then the SQL.
+        const name = s.name.toLowerCase();
+        const description = s.description.toLowerCase();
+        const sql = s.sql.toLowerCase();
+        const score = words.reduce((sum, w) => sum + (name.includes(w) ? 4 : 0) + (description.includes(w) ? 2 : 0) + (sql.includes(w) ? 1 : 0), 0);
+        return { s, relevance: words.length === 0 ? 0 : score / (7 * words.length) };
       })
       .filter((x) => x.relevance > 0)
       .sort((a, b) => b.relevance - a.relevance || a.s.name.localeCompare(b.s.name));
