@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { queryCommand } from './query.js';
+import { athenaDdlCommand } from './athena-ddl.js';
 import { Command, Option } from 'commander';
 import { DEFAULTS } from '../main.js';
 import { ApiError } from './api-client.js';
@@ -79,6 +81,29 @@ program
   .addOption(dataDir())
   .addOption(new Option('--output <format>', 'output format').choices(['json', 'table']).default('json'))
   .action(lookupEventsCommand);
+
+program
+  .command('query')
+  .description('CloudTrail Lake SQL over event data stores and event_history (a server, the data directory, or raw trail files with --archive)')
+  .argument('<sql>', 'one SELECT; tables: event data store ids, event_history (with --archive: cloudtrail_logs, Athena column names)')
+  .option('--endpoint-url <url>', 'run on a Cairn server (StartQuery) instead of the data directory')
+  .option('--region <region>', 'region of the event data stores', undefined)
+  .option('--account-id <id>', 'account whose stores and event history are read (data directory)', DEFAULTS.accountId)
+  .option('--archive <path...>', 'trail archive directories or files, queried as Athena\'s cloudtrail_logs table')
+  .addOption(dataDir())
+  .addOption(new Option('--output <format>', 'output format').choices(['table', 'csv', 'json']).default('table'))
+  .action(queryCommand);
+
+program
+  .command('athena-ddl')
+  .description("print Athena's CREATE EXTERNAL TABLE (with partition projection) for a trail's bucket")
+  .requiredOption('--bucket <name>', "the trail's S3 bucket")
+  .option('--prefix <prefix>', "the trail's S3 key prefix")
+  .option('--account-id <id>', 'account whose logs the table reads', DEFAULTS.accountId)
+  .option('--regions <list>', 'comma-separated regions to project', DEFAULTS.region)
+  .option('--table-name <name>', 'table name', 'cloudtrail_logs')
+  .option('--start-date <YYYY/MM/DD>', 'first day of the projection', '2024/01/01')
+  .action(athenaDdlCommand);
 
 program
   .command('validate-logs')

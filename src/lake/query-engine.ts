@@ -9,6 +9,8 @@ export interface SandboxTable {
   /** Directory holding the files: the only one the sandbox may read. */
   dir: string;
   files: readonly string[];
+  /** The files are JSON lines with these DuckDB columns (a `columns={...}` struct), not Parquet. */
+  jsonColumns?: string;
 }
 
 export interface SandboxLimits {
@@ -69,7 +71,9 @@ export class SandboxedQuery {
         for (const macro of LAKE_MACROS) await connection.run(macro);
         for (const table of this.tables) {
           if (table.files.length === 0) await connection.run(`CREATE TABLE "${table.view}" (${columnsDdl()})`);
-          else await connection.run(`CREATE VIEW "${table.view}" AS SELECT * FROM read_parquet([${table.files.map(quote).join(', ')}], hive_partitioning = false)`);
+          else if (table.jsonColumns) {
+            await connection.run(`CREATE VIEW "${table.view}" AS SELECT * FROM read_json([${table.files.map(quote).join(', ')}], format = 'newline_delimited', columns = ${table.jsonColumns}, maximum_object_size = 16777216)`);
+          } else await connection.run(`CREATE VIEW "${table.view}" AS SELECT * FROM read_parquet([${table.files.map(quote).join(', ')}], hive_partitioning = false)`);
         }
         await connection.run('SET lock_configuration = true');
         if (this.cancelled) throw new Error('INTERRUPT: the query was cancelled');

@@ -159,7 +159,7 @@ void describe('CloudTrail Lake through the AWS CLI', { skip }, () => {
     const found = await ok<{ SearchResults: { Name: string; SQL: string; Relevance: number }[] }>(['search-sample-queries', '--search-phrase', 'errors by error code']);
     assert.ok(found.SearchResults.length > 0);
     assert.equal(found.SearchResults[0]?.Name, 'Errors by error code');
-    const rows = await query(found.SearchResults[0]!.SQL.replaceAll('$EDS_ID', storeId));
+    const rows = await query(found.SearchResults[0].SQL.replaceAll('$EDS_ID', storeId));
     const expected = countBy(events, (e) => (typeof e.record.errorCode === 'string' ? e.record.errorCode : undefined));
     for (const [code, n] of Object.entries(expected)) assert.equal(Number(rows.find((r) => r.errorCode === code)?.errorCount), n, code);
   });
