@@ -58,7 +58,7 @@ export function toAthenaRow(record: Record<string, unknown>): Record<string, unk
     const name = key.toLowerCase();
     if (value === null || value === undefined) continue;
     if (TEXT_COLUMNS.has(name)) row[name] = typeof value === 'string' ? value : JSON.stringify(value);
-    else if (name === 'readonly' || name === 'eventtime') row[name] = String(value);
+    else if (name === 'readonly' || name === 'eventtime') row[name] = typeof value === 'string' ? value : JSON.stringify(value);
     else if (typeof value === 'object') row[name] = lowerKeys(value);
     else row[name] = typeof value === 'string' ? value : JSON.stringify(value);
   }
