@@ -105,7 +105,7 @@ const queries: Record<string, { lake: string; raw: string }> = {
 
 const rawDb = await (await DuckDBInstance.create(':memory:', { threads: '2' })).connect();
 const glob = path.join(raw, 'AWSLogs', '**', '*.json.gz').replaceAll("'", "''");
-await rawDb.run(`CREATE VIEW recs AS SELECT unnest(Records) AS r FROM read_json('${glob}', format = 'auto', maximum_object_size = 536870912)`);
+await rawDb.run(`CREATE VIEW recs AS SELECT unnest(Records) AS r FROM read_json('${glob}', format = 'auto', union_by_name = true, sample_size = -1, maximum_object_size = 536870912)`);
 
 const results: Record<string, unknown> = {};
 for (const [name, q] of Object.entries(queries)) {
