@@ -2,7 +2,7 @@
  * The composition root: the one place that picks concrete backends (SQLite store, HTTP server)
  * and wires them together. Everything else takes interfaces.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { renameSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { Agent as HttpAgent } from 'node:http';
@@ -22,6 +22,7 @@ import type { UpstreamMap } from './proxy/index.js';
 import type { UserIdentity } from './records/index.js';
 import { iamUserKey, unknownIdentity, withKnownUser } from './recorder/index.js';
 import { GroupCommitter } from './journal/index.js';
+import { LakeEngine, LakeIngestWorker, LakePaths, ParquetWriter } from './lake/index.js';
 import { CloudTrailService } from './services/index.js';
 import type { CairnStore, Credential } from './store/index.js';
 import { openSqliteStore } from './store/sqlite/index.js';
@@ -49,6 +50,14 @@ export interface CairnConfig {
   /** Recording gateway mode (`--upstream` or a config file). */
   gateway?: GatewayModeConfig;
   trails?: TrailsConfig;
+  lake?: LakeConfig;
+}
+
+/** CloudTrail Lake: how often the journal is ingested, and the query limits. */
+export interface LakeConfig {
+  ingestIntervalMs: number;
+  queryTimeoutMs: number;
+  memoryLimit: string;
 }
 
 /** Where trails deliver, and how often. */
@@ -85,6 +94,7 @@ export const DEFAULTS = {
   /** AWS delivers log files about every 5 minutes and digests hourly. */
   deliveryIntervalSeconds: 300,
   digestIntervalSeconds: 3600,
+  lake: { ingestIntervalMs: 2_000, queryTimeoutMs: 3_600_000, memoryLimit: '1GB' },
 } as const;
 
 const DAY_MS = 86_400_000;
@@ -178,6 +188,7 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
   const admin = (await store.credentials.list()).find((c) => c.principalType === 'Root' && c.accountId === config.accountId);
   const buckets = openBuckets({ ...config, ...(admin ? { emulatorCredentials: admin } : {}) });
   const keyService = openKeyService(config);
+  const lake = openLake(store, config, logger);
   const service = new CloudTrailService({
     events: store.events,
     tokenKey,
@@ -185,6 +196,7 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
     bucketExists: (b) => buckets.bucketExists(b),
     encryption: buckets.supportsEncryption,
     ...(keyService ? { kmsKeyState: (key: string) => keyService.keyState(key) } : {}),
+    lake: { state: store.lake, events: store.events, backend: lake.engine, newId: () => randomUUID() },
   });
   const delivery = new DeliveryWorker({
     trails: store.trails,
@@ -211,6 +223,7 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
   });
   const upkeep = startUpkeep(store, config.retentionDays, logger, leases);
   delivery.start();
+  lake.ingest.start();
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `${config.tls ? 'https' : 'http'}://${host}:${address.port}`;
@@ -225,6 +238,7 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
       (closing ??= (async () => {
         clearInterval(upkeep);
         await delivery.stop();
+        await lake.ingest.stop();
         await leases.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
@@ -233,9 +247,30 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
           setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
         });
         await committer.flush();
+        await lake.engine.drain();
+        lake.writer.close();
         await store.close();
       })()),
   };
+}
+
+// --- CloudTrail Lake ---------------------------------------------------------------------------
+
+export interface OpenedLake {
+  engine: LakeEngine;
+  ingest: LakeIngestWorker;
+  writer: ParquetWriter;
+  paths: LakePaths;
+}
+
+/** The Lake over a store: Parquet under `<data-dir>/lake`, queries in sandboxed DuckDBs. */
+export function openLake(store: CairnStore, config: { dataDir: string; lake?: LakeConfig }, logger: Logger): OpenedLake {
+  const settings = config.lake ?? DEFAULTS.lake;
+  const paths = new LakePaths(join(config.dataDir, 'lake'));
+  const writer = new ParquetWriter();
+  const engine = new LakeEngine({ state: store.lake, paths, writer, logger, queryTimeoutMs: settings.queryTimeoutMs, memoryLimit: settings.memoryLimit, threads: 2, maxRunning: 4 });
+  const ingest = new LakeIngestWorker({ events: store.events, state: store.lake, paths, writer, logger, intervalMs: settings.ingestIntervalMs });
+  return { engine, ingest, writer, paths };
 }
 
 // --- Gateway mode -------------------------------------------------------------------------------

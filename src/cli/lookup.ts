@@ -114,7 +114,7 @@ function readStartingToken(token: string): { token: string | undefined; skip: nu
 }
 
 /** Credentials from the environment, else the admin key file of the data directory. */
-function clientConfig(flags: LookupFlags): ClientConfig {
+export function clientConfig(flags: Pick<LookupFlags, 'dataDir' | 'endpointUrl' | 'region'>): ClientConfig {
   const env = { ...process.env };
   const keyFile = join(flags.dataDir, 'admin-key.env');
   if (!env.AWS_ACCESS_KEY_ID && existsSync(keyFile)) {

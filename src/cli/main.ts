@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { queryCommand } from './query.js';
+import { athenaDdlCommand } from './athena-ddl.js';
 import { Command, Option } from 'commander';
 import { DEFAULTS } from '../main.js';
 import { ApiError } from './api-client.js';
@@ -40,6 +42,9 @@ program
   .option('--sns-endpoint <url>', "SNS API endpoint for trails' delivery notifications")
   .option('--notify-webhook <url>', 'HTTP URL that receives delivery notifications (when there is no --sns-endpoint)')
   .option('--kms-endpoint <url>', "KMS API endpoint: checks trails' KmsKeyId; data keys for encrypted local buckets")
+  .option('--lake-interval <seconds>', 'how often CloudTrail Lake ingests new events into event data stores', String(DEFAULTS.lake.ingestIntervalMs / 1000))
+  .option('--lake-query-timeout <seconds>', 'CloudTrail Lake queries running longer are TIMED_OUT', String(DEFAULTS.lake.queryTimeoutMs / 1000))
+  .option('--lake-memory <size>', 'DuckDB memory limit of each CloudTrail Lake query', DEFAULTS.lake.memoryLimit)
   .action(serve);
 
 const buckets = program.command('buckets').description('local buckets trails deliver to');
@@ -78,6 +83,29 @@ program
   .addOption(dataDir())
   .addOption(new Option('--output <format>', 'output format').choices(['json', 'table']).default('json'))
   .action(lookupEventsCommand);
+
+program
+  .command('query')
+  .description('CloudTrail Lake SQL over event data stores and event_history (a server, the data directory, or raw trail files with --archive)')
+  .argument('<sql>', 'one SELECT; tables: event data store ids, event_history (with --archive: cloudtrail_logs, Athena column names)')
+  .option('--endpoint-url <url>', 'run on a Cairn server (StartQuery) instead of the data directory')
+  .option('--region <region>', 'region of the event data stores', undefined)
+  .option('--account-id <id>', 'account whose stores and event history are read (data directory)', DEFAULTS.accountId)
+  .option('--archive <path...>', 'trail archive directories or files, queried as Athena\'s cloudtrail_logs table')
+  .addOption(dataDir())
+  .addOption(new Option('--output <format>', 'output format').choices(['table', 'csv', 'json']).default('table'))
+  .action(queryCommand);
+
+program
+  .command('athena-ddl')
+  .description("print Athena's CREATE EXTERNAL TABLE (with partition projection) for a trail's bucket")
+  .requiredOption('--bucket <name>', "the trail's S3 bucket")
+  .option('--prefix <prefix>', "the trail's S3 key prefix")
+  .option('--account-id <id>', 'account whose logs the table reads', DEFAULTS.accountId)
+  .option('--regions <list>', 'comma-separated regions to project', DEFAULTS.region)
+  .option('--table-name <name>', 'table name', 'cloudtrail_logs')
+  .option('--start-date <YYYY/MM/DD>', 'first day of the projection', '2024/01/01')
+  .action(athenaDdlCommand);
 
 program
   .command('validate-logs')

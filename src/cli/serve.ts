@@ -27,6 +27,9 @@ export interface ServeFlags {
   snsEndpoint?: string;
   notifyWebhook?: string;
   kmsEndpoint?: string;
+  lakeInterval: string;
+  lakeQueryTimeout: string;
+  lakeMemory: string;
 }
 
 export async function serve(flags: ServeFlags): Promise<void> {
@@ -53,6 +56,11 @@ export async function serve(flags: ServeFlags): Promise<void> {
       snsEndpoint: flags.snsEndpoint,
       notifyWebhook: flags.notifyWebhook,
       kmsEndpoint: flags.kmsEndpoint,
+    },
+    lake: {
+      ingestIntervalMs: Math.round(positive(flags.lakeInterval, '--lake-interval') * 1000),
+      queryTimeoutMs: Math.round(positive(flags.lakeQueryTimeout, '--lake-query-timeout') * 1000),
+      memoryLimit: flags.lakeMemory,
     },
     ...(flags.tlsCert && flags.tlsKey ? { tls: { cert: readFileSync(flags.tlsCert), key: readFileSync(flags.tlsKey) } } : {}),
   };

@@ -1,2 +1,4 @@
 export { CloudTrailService, isReadOnlyOperation, toWireEvent } from './cloudtrail/index.js';
 export type { CallContext, OperationInput, OperationOutput } from './cloudtrail/index.js';
+export type { LakeDeps, EventDataStoreDoc, LakeBackend, LakeTableRef, QueryDoc, QueryStatus, SampleQuery } from './cloudtrail/index.js';
+export { EVENT_HISTORY_TABLE } from './cloudtrail/index.js';

@@ -14,4 +14,7 @@ export type {
   LearnedIdentityStore,
   StoredTrail,
   TrailStore,
+  LakeObjectKind,
+  LakeResults,
+  LakeStateStore,
 } from './types.js';

@@ -151,6 +151,36 @@ export interface TrailStore {
   addSigningKey(key: SigningKey): Promise<void>;
 }
 
+// --- CloudTrail Lake ---------------------------------------------------------------------------
+
+/** Kinds of Lake state, each a JSON document per id. */
+export type LakeObjectKind = 'eventDataStore' | 'query' | 'channel' | 'import' | 'importFailure';
+
+/** A page of a finished query's results: every value already a string. */
+export interface LakeResults {
+  columns: string[];
+  rows: string[][];
+  total: number;
+}
+
+/**
+ * Lake control-plane state: event data stores, queries, channels and imports (documents owned by
+ * `services/cloudtrail`), query results, and the ingestion cursors of `lake/`.
+ */
+export interface LakeStateStore {
+  put(kind: LakeObjectKind, id: string, accountId: string, doc: object): Promise<void>;
+  get<T>(kind: LakeObjectKind, id: string): Promise<T | undefined>;
+  /** Every document of a kind (of one account when given), by id. */
+  list<T>(kind: LakeObjectKind, accountId?: string): Promise<T[]>;
+  /** Deleting a query deletes its results too. */
+  delete(kind: LakeObjectKind, id: string): Promise<void>;
+  putResults(queryId: string, columns: readonly string[], rows: readonly (readonly string[])[]): Promise<void>;
+  readResults(queryId: string, offset: number, limit: number): Promise<LakeResults | undefined>;
+  /** A named journal cursor (0 when never set). */
+  cursor(name: string): Promise<number>;
+  setCursor(name: string, seq: number): Promise<void>;
+}
+
 /** Everything Cairn keeps, behind one handle. */
 export interface CairnStore {
   events: EventStore;
@@ -158,5 +188,6 @@ export interface CairnStore {
   settings: SettingsStore;
   learnedIdentities: LearnedIdentityStore;
   trails: TrailStore;
+  lake: LakeStateStore;
   close(): Promise<void>;
 }

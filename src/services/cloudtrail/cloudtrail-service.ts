@@ -6,6 +6,9 @@ import { isCloudTrailOperation } from './operations.js';
 import { PageTokens } from './page-token.js';
 import { searchEvents } from './search-events.js';
 import { trailHandlers } from './trails.js';
+import type { LakeDeps } from './event-data-stores.js';
+import { eventDataStoreHandlers } from './event-data-stores.js';
+import { queryHandlers } from './lake-queries.js';
 import type { CallContext, OperationOutput } from './types.js';
 
 type Handler = (input: Input, ctx: CallContext) => Promise<OperationOutput>;
@@ -23,6 +26,8 @@ export class CloudTrailService {
     /** Whether KmsKeyId can be honoured (log-file encryption). */
     encryption?: boolean;
     kmsKeyState?: (keyId: string) => Promise<'enabled' | 'disabled' | 'missing'>;
+    /** CloudTrail Lake: event data stores, queries, channels (absent: those operations are unsupported). */
+    lake?: LakeDeps;
   }) {
     const tokens = new PageTokens(deps.tokenKey);
     this.handlers = {
@@ -34,6 +39,7 @@ export class CloudTrailService {
         encryption: deps.encryption ?? false,
         kmsKeyState: deps.kmsKeyState,
       }),
+      ...(deps.lake ? { ...eventDataStoreHandlers(deps.lake), ...queryHandlers(deps.lake) } : {}),
     };
     this.extensions = {
       SearchEvents: (input, ctx) => searchEvents(input, ctx, deps.events, tokens),

@@ -2,3 +2,6 @@ export { CloudTrailService } from './cloudtrail-service.js';
 export { isReadOnlyOperation } from './operations.js';
 export { toWireEvent } from './lookup-events.js';
 export type { CallContext, OperationInput, OperationOutput } from './types.js';
+export type { LakeDeps } from './event-data-stores.js';
+export type { EventDataStoreDoc, LakeBackend, LakeTableRef, QueryDoc, QueryStatus, SampleQuery } from './lake-types.js';
+export { EVENT_HISTORY_TABLE } from './lake-queries.js';

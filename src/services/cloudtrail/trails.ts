@@ -440,7 +440,7 @@ function selectorsOutput(config: TrailConfig): OperationOutput {
 
 const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
-function parseTags(list: unknown[]): Tag[] {
+export function parseTags(list: unknown[]): Tag[] {
   const keys = new Set<string>();
   return list.map((raw) => {
     const tag = asStructure(raw, 'TagsList');

@@ -3,6 +3,7 @@ import type { CairnStore } from '../types.js';
 import { migrate } from './migrate.js';
 import { PostgresCredentialStore, PostgresSettingsStore } from './pg-credential-store.js';
 import { PostgresEventStore } from './pg-event-store.js';
+import { PostgresLakeStateStore } from './pg-lake-state-store.js';
 import { PostgresLearnedIdentityStore } from './pg-learned-identity-store.js';
 import { PostgresTrailStore } from './pg-trail-store.js';
 
@@ -51,6 +52,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       settings: new PostgresSettingsStore(pool),
       learnedIdentities: new PostgresLearnedIdentityStore(pool),
       trails: new PostgresTrailStore(pool),
+      lake: new PostgresLakeStateStore(pool),
       close: () => pool.end(),
     };
   } catch (error) {

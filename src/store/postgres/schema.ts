@@ -127,4 +127,24 @@ export const MIGRATIONS: readonly string[] = [
   END
   $$;
   `,
+  // 3: CloudTrail Lake state: documents by kind and id, query results, ingestion cursors.
+  `
+  CREATE TABLE lake_objects (
+    kind       text NOT NULL,
+    id         text NOT NULL,
+    account_id text NOT NULL,
+    doc        text NOT NULL,
+    PRIMARY KEY (kind, id)
+  );
+  CREATE TABLE lake_query_results (
+    query_id  text PRIMARY KEY,
+    columns   text NOT NULL,
+    rows      text NOT NULL,
+    row_count integer NOT NULL
+  );
+  CREATE TABLE lake_cursors (
+    name text PRIMARY KEY,
+    seq  bigint NOT NULL
+  );
+  `,
 ];

@@ -12,6 +12,8 @@ import { LEARNED_IDENTITIES_SCHEMA } from './learned-identities-schema.js';
 import { SqliteLearnedIdentityStore } from './sqlite-learned-identity-store.js';
 import { SqliteTrailStore } from './sqlite-trail-store.js';
 import { TRAIL_SCHEMA } from './trail-schema.js';
+import { LAKE_SCHEMA } from './lake-schema.js';
+import { SqliteLakeStateStore } from './lake-state-store.js';
 
 export interface SqliteStoreOptions {
   /** Directory holding `cairn.db`; created (0700) when missing. */
@@ -44,6 +46,7 @@ export function openSqliteStore(options: SqliteStoreOptions): CairnStore {
   db.exec(SCHEMA);
   db.exec(LEARNED_IDENTITIES_SCHEMA);
   db.exec(TRAIL_SCHEMA);
+  db.exec(LAKE_SCHEMA);
   if (version !== SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
   const walSync = new WalSync(`${file}-wal`);
   const checkpointer = new Checkpointer(db, file);
@@ -53,6 +56,7 @@ export function openSqliteStore(options: SqliteStoreOptions): CairnStore {
     settings: new SqliteSettingsStore(db),
     learnedIdentities: new SqliteLearnedIdentityStore(db),
     trails: new SqliteTrailStore(db),
+    lake: new SqliteLakeStateStore(db),
     close: async () => {
       await checkpointer.close();
       walSync.close();
