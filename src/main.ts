@@ -24,6 +24,8 @@ import { iamUserKey, unknownIdentity, withKnownUser } from './recorder/index.js'
 import { GroupCommitter } from './journal/index.js';
 import { CloudTrailService } from './services/index.js';
 import type { CairnStore, Credential } from './store/index.js';
+import type { CredentialCheck } from './console/index.js';
+import { ConsoleHandler, secretsEqual } from './console/index.js';
 import { openSqliteStore } from './store/sqlite/index.js';
 
 export interface CairnConfig {
@@ -41,6 +43,16 @@ export interface CairnConfig {
   /** Recording gateway mode (`--upstream` or a config file). */
   gateway?: GatewayModeConfig;
   trails?: TrailsConfig;
+  /** The web console under /console (on unless `enabled` is false). */
+  console?: ConsoleConfig;
+}
+
+export interface ConsoleConfig {
+  enabled: boolean;
+  /** How long a console sign-in lasts (absolute, from sign-in). */
+  sessionTtlSeconds: number;
+  /** The built app; default: `web/` beside this file (dist/web). */
+  staticDir?: string;
 }
 
 /** Where trails deliver, and how often. */
@@ -77,6 +89,8 @@ export const DEFAULTS = {
   /** AWS delivers log files about every 5 minutes and digests hourly. */
   deliveryIntervalSeconds: 300,
   digestIntervalSeconds: 3600,
+  /** AWS console sessions of IAM users last 12 hours. */
+  consoleSessionTtlSeconds: 12 * 3600,
 } as const;
 
 const DAY_MS = 86_400_000;
@@ -173,6 +187,7 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
     bodyLimit: config.bodyLimit,
     tls: config.tls,
     ...(config.gateway ? { proxy: recordingProxy(store, config, config.gateway, committer, logger) } : {}),
+    ...(config.console?.enabled === false ? {} : { console: consoleHandler(store, config, { service, committer, buckets, logger }) }),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -238,6 +253,34 @@ function gatewayIdentities(store: CairnStore, config: CairnConfig, gateway: Gate
     }
     return { identity: unknownIdentity(accessKeyId, config.accountId), accountId: config.accountId };
   };
+}
+
+// --- Console ------------------------------------------------------------------------------------
+
+function consoleHandler(
+  store: CairnStore,
+  config: CairnConfig,
+  parts: { service: CloudTrailService; committer: GroupCommitter; buckets: BucketStore; logger: Logger },
+): ConsoleHandler {
+  return new ConsoleHandler({
+    ...parts,
+    signingKeys: (region) => store.trails.signingKeys(region),
+    staticDir: config.console?.staticDir ?? join(import.meta.dirname, 'web'),
+    defaultAccountId: config.accountId,
+    defaultRegion: config.region,
+    sessionTtlSeconds: config.console?.sessionTtlSeconds ?? DEFAULTS.consoleSessionTtlSeconds,
+    secure: config.tls !== undefined,
+    checkCredentials: async (accessKeyId, secret): Promise<CredentialCheck> => {
+      if (config.auth === 'off') {
+        const credential = emulatorCredential(accessKeyId, { accountId: config.accountId });
+        return { outcome: 'valid', accountId: credential.accountId, identity: identityFor(credential) };
+      }
+      const credential = await store.credentials.get(accessKeyId);
+      if (!credential) return { outcome: 'unknown-key' };
+      const identity = identityFor(credential);
+      return secretsEqual(secret, credential.secretAccessKey) ? { outcome: 'valid', accountId: credential.accountId, identity } : { outcome: 'wrong-secret', accountId: credential.accountId, identity };
+    },
+  });
 }
 
 // -------------------------------------------------------------------------------------------------

@@ -39,6 +39,8 @@ program
   .option('--sns-endpoint <url>', "SNS API endpoint for trails' delivery notifications")
   .option('--notify-webhook <url>', 'HTTP URL that receives delivery notifications (when there is no --sns-endpoint)')
   .option('--kms-endpoint <url>', "KMS API endpoint: checks trails' KmsKeyId; data keys for encrypted local buckets")
+  .option('--no-console', 'do not serve the web console under /console')
+  .option('--console-session-ttl <seconds>', 'how long a console sign-in lasts', String(DEFAULTS.consoleSessionTtlSeconds))
   .action(serve);
 
 const buckets = program.command('buckets').description('local buckets trails deliver to');

@@ -25,6 +25,8 @@ export interface ServeFlags {
   snsEndpoint?: string;
   notifyWebhook?: string;
   kmsEndpoint?: string;
+  console: boolean;
+  consoleSessionTtl: string;
 }
 
 export async function serve(flags: ServeFlags): Promise<void> {
@@ -50,6 +52,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
       notifyWebhook: flags.notifyWebhook,
       kmsEndpoint: flags.kmsEndpoint,
     },
+    console: { enabled: flags.console, sessionTtlSeconds: positive(flags.consoleSessionTtl, '--console-session-ttl') },
     ...(flags.tlsCert && flags.tlsKey ? { tls: { cert: readFileSync(flags.tlsCert), key: readFileSync(flags.tlsKey) } } : {}),
   };
   const gateway = gatewayConfig(flags);
@@ -66,6 +69,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
   } else if (config.auth === 'on') {
     out.push(`Credentials: source ${cairn.adminKeyFile} (or create keys with \`cairn keys create\`).`);
   }
+  if (flags.console) out.push(`Console: ${cairn.url}/console/ (sign in with an access key and secret)`);
   out.push(`Try: aws cloudtrail lookup-events --endpoint-url ${cairn.url} --max-items 5`, '');
   process.stdout.write(out.join('\n') + '\n');
   await new Promise<void>((resolve) => {
