@@ -68,11 +68,12 @@ async function main(): Promise<void> {
     await page.locator('[data-testid=sign-in] button, button[data-testid=sign-in]').first().click();
     await page.locator(ui.findTopNavigation().toSelector()).waitFor();
 
-    // A busy user in the busiest account, and one of their frequent calls: two conditions at once.
-    const probe = await page.evaluate<{ Events: { EventName: string; Username?: string }[] }>(
-      `fetch('/console/api/call/SearchEvents', {method:'POST', headers:{'Content-Type':'application/json','X-Cairn-Console':'1'}, body: JSON.stringify({MaxResults: 1})}).then(r => r.json())`,
+    // The newest imported event's name and user (not the bench's own recorded calls): two conditions at once.
+    const probe = await page.evaluate<{ Events: { EventName: string; EventSource: string; Username?: string }[] }>(
+      `fetch('/console/api/call/SearchEvents', {method:'POST', headers:{'Content-Type':'application/json','X-Cairn-Console':'1'}, body: JSON.stringify({MaxResults: 200})}).then(r => r.json())`,
     );
-    const sample = probe.Events[0]!;
+    const sample = probe.Events.find((e) => e.Username && e.Username !== 'console-bench' && e.EventSource !== 'cloudtrail.amazonaws.com' && e.EventSource !== 'signin.amazonaws.com');
+    if (!sample) throw new Error('no imported event among the newest 200');
     const filtered = `?filter=EventName:${encodeURIComponent(sample.EventName)}&filter=Username:${encodeURIComponent(sample.Username ?? '')}`;
 
     const navigate = async (query: string): Promise<number> => {

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
-import { GetTrailStatusCommand, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { DescribeTrailsCommand, GetTrailStatusCommand, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { ElementWrapper } from '@cloudscape-design/components/test-utils/selectors';
 import type { Page } from 'playwright-core';
 import type { ConsoleBrowser } from './console-browser.js';
@@ -163,7 +163,13 @@ void describe('console in Chromium', { skip }, () => {
     const expected = (await lookupAll(server.client(REAL_REGION), 'EventName', 'RunInstances'))[0]?.Resources ?? [];
     assert.equal(names.length, expected.length);
     assert.ok(names.some((n) => n.includes('i-01234567890123456') && n.includes('AWS::EC2::Instance')));
-    assert.ok(await page.locator('[role=tree][aria-label="Event record"]').isVisible(), 'the record is shown as a tree');
+    const record = page.locator('[aria-label="Event record"]');
+    assert.ok(await record.isVisible(), 'the record is shown');
+    // Collapsible: folding userIdentity hides its members.
+    assert.ok(await record.getByText('"principalId":').first().isVisible());
+    await record.getByRole('button', { name: 'Collapse userIdentity' }).click();
+    assert.equal(await record.getByText('"principalId":').count(), 0);
+    await record.getByRole('button', { name: 'Expand userIdentity' }).click();
     await shoot(page, '04-event-details');
     await page.locator(resources.findRows().toSelector()).getByRole('link', { name: 'Event history for no-access' }).click();
     await eventually(() => Promise.resolve(page.url()), (url) => url.includes('filter=ResourceName%3Ano-access'), 'resource filter');
@@ -265,6 +271,22 @@ void describe('console in Chromium', { skip }, () => {
     await page.locator(ui.findTable().findRows().toSelector()).filter({ hasText: TRAIL }).waitFor();
     assert.ok(await page.locator(ui.findStatusIndicator().toSelector()).filter({ hasText: /^Logging$/ }).first().isVisible());
     await shoot(page, '00-dashboard');
+  });
+
+  void it('stops logging, then deletes the trail once its name is typed to confirm', async () => {
+    const client = server.client(REAL_REGION);
+    await page.goto(`${base}/trails/${TRAIL}`);
+    await page.getByRole('button', { name: 'Stop logging' }).click();
+    await page.locator(ui.findStatusIndicator().toSelector()).filter({ hasText: /^Not logging$/ }).first().waitFor();
+    assert.equal((await client.send(new GetTrailStatusCommand({ Name: TRAIL }))).IsLogging, false);
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    const modal = ui.findModal();
+    assert.equal(await page.locator(modal.findFooter().toSelector()).getByRole('button', { name: 'Delete' }).isDisabled(), true, 'delete waits for the name');
+    await page.locator(modal.findContent().findInput().findNativeInput().toSelector()).fill(TRAIL);
+    await page.locator(modal.findFooter().toSelector()).getByRole('button', { name: 'Delete' }).click();
+    await eventually(() => Promise.resolve(page.url()), (url) => url.endsWith('/trails'), 'back to the trail list');
+    const trails = await client.send(new DescribeTrailsCommand({}));
+    assert.deepEqual((trails.trailList ?? []).map((t) => t.Name).filter((n) => n === TRAIL), []);
   });
 
   void it('pages through every event on the server, signs out and back in to another region', async () => {

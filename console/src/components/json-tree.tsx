@@ -6,7 +6,7 @@ import type { ReactNode } from 'react';
 /** A record as formatted, collapsible JSON: every object and array folds with a labelled button. */
 export function JsonTree({ value }: { value: unknown }): ReactNode {
   return (
-    <div className="cairn-json" role="tree" aria-label="Event record">
+    <div className="cairn-json" role="group" aria-label="Event record">
       <Node name={undefined} value={value} depth={0} last />
     </div>
   );
@@ -21,7 +21,7 @@ function Node({ name, value, depth, last }: { name: string | undefined; value: u
     const [openBracket, closeBracket] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
     if (entries.length === 0) {
       return (
-        <div role="treeitem" aria-selected={false} style={{ paddingLeft: depth === 0 ? 0 : 16 }}>
+        <div style={{ paddingLeft: depth === 0 ? 0 : 16 }}>
           {label}
           {openBracket}
           {closeBracket}
@@ -30,12 +30,13 @@ function Node({ name, value, depth, last }: { name: string | undefined; value: u
       );
     }
     return (
-      <div role="treeitem" aria-selected={false} aria-expanded={open} style={{ paddingLeft: depth === 0 ? 0 : 16 }}>
-        <Button variant="inline-icon" iconName={open ? 'caret-down-filled' : 'caret-right-filled'} ariaLabel={`${open ? 'Collapse' : 'Expand'} ${name ?? 'record'}`} onClick={() => setOpen(!open)} />
+      <div style={{ paddingLeft: depth === 0 ? 0 : 16 }}>
+        <Button variant="inline-icon" iconName={open ? 'caret-down-filled' : 'caret-right-filled'} ariaLabel={`${open ? 'Collapse' : 'Expand'} ${name ?? 'record'}`}
+          ariaExpanded={open} onClick={() => setOpen(!open)} />
         {label}
         {openBracket}
         {open ? (
-          <div role="group">
+          <div>
             {entries.map(([key, child], i) => (
               <Node key={key} name={Array.isArray(value) ? undefined : key} value={child} depth={depth + 1} last={i === entries.length - 1} />
             ))}
@@ -53,7 +54,7 @@ function Node({ name, value, depth, last }: { name: string | undefined; value: u
   }
   const rendered = typeof value === 'string' ? <span className="cairn-json-string">{JSON.stringify(value)}</span> : <span className="cairn-json-literal">{String(value)}</span>;
   return (
-    <div role="treeitem" aria-selected={false} style={{ paddingLeft: depth === 0 ? 0 : 16 }}>
+    <div style={{ paddingLeft: depth === 0 ? 0 : 16 }}>
       {label}
       {rendered}
       {comma}
