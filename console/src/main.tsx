@@ -6,6 +6,10 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app';
 import { FlashProvider } from './flash';
+import { PAGE_SIZE } from './pages/event-history';
+import { prefetchHistory } from './prefetch';
+
+prefetchHistory(window.location.pathname, window.location.search, PAGE_SIZE);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('no #root element');

@@ -12,14 +12,16 @@ import { api } from '../api';
 import { EventDetails } from '../components/event-details';
 import { EventsTable } from '../components/events-table';
 import { Shell } from '../components/shell';
-import type { ConsoleEvent, WireEvent } from '../events';
+import type { ConsoleEvent } from '../events';
 import { downloadFile, toConsoleEvent, toCsv, toJson } from '../events';
 import { useFlash } from '../flash';
 import type { HistoryView } from '../history-query';
 import { filtersFromQuery, LOOKUP_ATTRIBUTES, queryFromView, searchFromView, searchInput, viewFromSearch } from '../history-query';
+import type { SearchOutput } from '../prefetch';
+import { consumePrefetched, prefetchedInput } from '../prefetch';
 import { navigate, useLocation } from '../router';
 
-const PAGE_SIZE = 50;
+export const PAGE_SIZE = 50;
 /** Downloads walk the results a thousand at a time, up to this many. */
 const DOWNLOAD_CAP = 10_000;
 
@@ -28,10 +30,6 @@ interface Page {
   nextToken: string | undefined;
 }
 
-interface SearchOutput {
-  Events: WireEvent[];
-  NextToken?: string;
-}
 
 export const RELATIVE_OPTIONS = [
   { key: 'last-1-hour', amount: 1, unit: 'hour' as const, type: 'relative' as const },
@@ -48,7 +46,7 @@ export function EventHistoryPage(): ReactNode {
   const view = useMemo(() => viewFromSearch(location.search), [location.search]);
   const viewKey = searchFromView(view).toString();
   // The search input is fixed per view: page tokens are bound to it (a relative range is not re-evaluated between pages).
-  const input = useMemo(() => searchInput(view, Date.now()), [viewKey]);
+  const input = useMemo(() => prefetchedInput(viewKey) ?? searchInput(view, Date.now()), [viewKey]);
   const [pages, setPages] = useState<Page[]>([]);
   const [pageIndex, setPageIndex] = useState(1);
   const [loading, setLoading] = useState(true);
@@ -60,7 +58,8 @@ export function EventHistoryPage(): ReactNode {
     const mine = ++generation.current;
     setLoading(true);
     try {
-      const out = await api.call<SearchOutput>('SearchEvents', { ...input, MaxResults: PAGE_SIZE, ...(token ? { NextToken: token } : {}) });
+      const early = token ? undefined : await consumePrefetched(input)?.catch(() => undefined);
+      const out = early ?? (await api.call<SearchOutput>('SearchEvents', { ...input, MaxResults: PAGE_SIZE, ...(token ? { NextToken: token } : {}) }));
       if (mine !== generation.current) return;
       const page = { events: out.Events.map(toConsoleEvent), nextToken: out.NextToken };
       setPages((existing) => (append ? [...existing, page] : [page]));
