@@ -2,6 +2,7 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { AwsError } from '../api/index.js';
+import { BucketError } from '../buckets/index.js';
 import type { GroupCommitter } from '../journal/index.js';
 import type { CloudTrailRecord, UserIdentity } from '../records/index.js';
 import { toJournalEntry } from '../records/index.js';
@@ -57,9 +58,17 @@ export class ConsoleHandler {
 
   handle(req: IncomingMessage, res: ServerResponse): void {
     this.route(req, res).catch((error: unknown) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      // Bad input (unreadable JSON, a body too large) is the caller's error; anything else is ours.
+      if (error instanceof AwsError && error.status < 500) {
+        sendJson(res, error.status, { __type: error.code, message: error.message });
+        return;
+      }
       this.options.logger.error({ err: error }, 'console request failed');
-      if (!res.headersSent) sendJson(res, 500, { __type: 'InternalFailure', message: 'The console could not answer.' });
-      else res.destroy();
+      sendJson(res, 500, { __type: 'InternalFailure', message: 'The console could not answer.' });
     });
   }
 
@@ -193,7 +202,7 @@ export class ConsoleHandler {
       else if (this.options.service.knows(operation)) output = await this.options.service.call(operation, input, ctx);
       else throw new AwsError('UnknownOperationException', `Unknown operation ${operation}`);
     } catch (error) {
-      failure = error instanceof AwsError ? error : new AwsError('InternalFailure', 'The operation failed.', 500);
+      failure = error instanceof AwsError ? error : error instanceof BucketError ? new AwsError(error.code, error.message) : new AwsError('InternalFailure', 'The operation failed.', 500);
       if (failure.status >= 500) this.options.logger.error({ err: error, operation, requestId }, 'console operation failed');
     }
     // Console-only reads (log-file browsing) are S3 reads in AWS, not CloudTrail calls: not recorded.

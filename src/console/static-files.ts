@@ -25,7 +25,13 @@ export interface StaticFile {
  * (the app routes on the client). `relative` is the path after `/console/`.
  */
 export async function readStaticFile(root: string, relative: string): Promise<StaticFile | undefined> {
-  const cleaned = normalize(decodeURIComponent(relative)).replace(/^([/\\])+/, '');
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(relative);
+  } catch {
+    return undefined;
+  }
+  const cleaned = normalize(decoded).replace(/^([/\\])+/, '');
   const full = join(root, cleaned);
   if (full !== root && !full.startsWith(root.endsWith(sep) ? root : root + sep)) return undefined;
   if (cleaned !== '' && cleaned !== '.' && (await isFile(full))) {

@@ -55,6 +55,21 @@ export class SignInPage {
     await this.page.locator(ui.findButton('[data-testid=sign-in]').toSelector()).click();
   }
 
+  /** Only the keyboard: Tab between the fields, Enter to submit. */
+  async signInWithKeyboard(accessKeyId: string, secret: string, region: string): Promise<void> {
+    const field = this.page.locator('[data-testid=access-key-id] input');
+    await field.fill('');
+    await field.focus();
+    await this.page.keyboard.type(accessKeyId);
+    await this.page.keyboard.press('Tab');
+    await this.page.keyboard.press('Control+A');
+    await this.page.keyboard.type(secret);
+    await this.page.keyboard.press('Tab');
+    await this.page.keyboard.press('Control+A');
+    await this.page.keyboard.type(region);
+    await this.page.keyboard.press('Enter');
+  }
+
   formError(): string {
     return ui.findForm().findError().toSelector();
   }

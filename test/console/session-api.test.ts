@@ -77,6 +77,23 @@ void describe('console sessions and authorisation', () => {
     assert.equal((await api('POST', 'call/NoSuchOperation', {}, cookie)).body.__type, 'UnknownOperationException');
   });
 
+  void it('answers bad input with AWS-shaped 4xx errors and never serves files outside the app', async () => {
+    const response = await fetch(`${server.cairn.url}/console/api/session`, { method: 'POST', headers: { 'X-Cairn-Console': '1' }, body: '{not json' });
+    assert.equal(response.status, 400);
+    assert.equal(((await response.json()) as { __type: string }).__type, 'SerializationException');
+    const empty = await api('POST', 'session', { accessKeyId: '', secretAccessKey: '' });
+    assert.equal(empty.status, 400);
+    for (const path of ['/console/..%2f..%2fpackage.json', '/console/%2e%2e/%2e%2e/package.json', '/console/%E0%A4%A']) {
+      const reply = await fetch(`${server.cairn.url}${path}`);
+      const text = await reply.text();
+      assert.ok(!text.includes('"name": "cairn"'), `${path} must not serve package.json`);
+    }
+    const app = await fetch(`${server.cairn.url}/console/events?filter=EventName:RunInstances`);
+    assert.equal(app.status, 200);
+    assert.match(app.headers.get('content-type') ?? '', /text\/html/);
+    assert.match(await app.text(), /<div id="root">/);
+  });
+
   void it("authorises each call as the session's principal: its account and region only", async () => {
     const { cookie } = await signIn(server.alice.accessKeyId, server.alice.secretAccessKey, REAL_REGION);
     const mine = await api('POST', 'call/SearchEvents', { LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'RunInstances' }], MaxResults: 1000 }, cookie);
