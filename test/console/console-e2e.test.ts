@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
-import { DescribeTrailsCommand, GetTrailStatusCommand, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { DescribeTrailsCommand, GetInsightSelectorsCommand, GetTrailCommand, GetTrailStatusCommand, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { ElementWrapper } from '@cloudscape-design/components/test-utils/selectors';
 import type { Page } from 'playwright-core';
 import type { ConsoleBrowser } from './console-browser.js';
@@ -271,6 +271,30 @@ void describe('console in Chromium', { skip }, () => {
     const ids = await new EventHistoryPage(page, records).column('Event ID');
     assert.deepEqual(ids, onDisk.Records.map((r) => r.eventID), 'the table holds the file\'s records');
     await shoot(page, '09-log-file');
+  });
+
+  void it('edits the trail with the same wizard: insight selectors and an SNS topic', async () => {
+    const client = server.client(REAL_REGION);
+    await page.goto(`${base}/trails/${TRAIL}`);
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    await eventually(() => Promise.resolve(page.url()), (url) => url.endsWith(`/trails/${TRAIL}/edit`), 'edit page');
+    const name = page.locator('[data-testid=trail-name] input');
+    await eventually(() => name.inputValue(), (v) => v === TRAIL, 'the trail loaded into the wizard');
+    assert.equal(await name.isDisabled(), true, 'a trail cannot be renamed');
+    assert.equal(await page.locator('[data-testid=trail-bucket] input').inputValue(), BUCKET);
+    await page.locator('[data-testid=trail-sns] input').fill('console-topic');
+    const wizard = ui.findWizard();
+    await page.locator(wizard.findPrimaryButton().toSelector()).click();
+    await page.getByRole('checkbox', { name: 'API call rate' }).check();
+    await page.locator(wizard.findPrimaryButton().toSelector()).click();
+    await page.locator(wizard.findPrimaryButton().toSelector()).click();
+    await eventually(() => Promise.resolve(page.url()), (url) => url.endsWith(`/trails/${TRAIL}`), 'back to the trail');
+    const insights = await client.send(new GetInsightSelectorsCommand({ TrailName: TRAIL }));
+    assert.deepEqual(insights.InsightSelectors, [{ InsightType: 'ApiCallRateInsight' }]);
+    const trail = await client.send(new GetTrailCommand({ Name: TRAIL }));
+    assert.equal(trail.Trail?.SnsTopicName, 'console-topic');
+    assert.equal(trail.Trail?.LogFileValidationEnabled, true, 'what was not edited stays');
+    assert.equal((await client.send(new GetTrailStatusCommand({ Name: TRAIL }))).IsLogging, true);
   });
 
   void it('shows the dashboard: recent events, the trail and its status, counts over time', async () => {
