@@ -11,7 +11,7 @@
  *   --dataset DIR   the generated dataset (its manifest names the busiest account and region)
  *   --runs N        measured navigations per scenario (default 15; one warm-up each)
  *
- * Scenarios: the unfiltered first page; a first page filtered by two conditions (EventName and
+ * Scenarios: the browser alone (navigation to /health, the floor); the unfiltered first page; a first page filtered by two conditions (EventName and
  * Username); the next page (a NextToken call) after the first. Writes bench/out/results-console.json.
  */
 import { spawnSync } from 'node:child_process';
@@ -32,6 +32,7 @@ interface Manifest {
   byAccount: Record<string, number>;
   byRegion: Record<string, number>;
   byName: Record<string, number>;
+  bySource: Record<string, number>;
 }
 
 function busiest(counts: Record<string, number>): string {
@@ -68,12 +69,13 @@ async function main(): Promise<void> {
     await page.locator('[data-testid=sign-in] button, button[data-testid=sign-in]').first().click();
     await page.locator(ui.findTopNavigation().toSelector()).waitFor();
 
-    // The newest imported event's name and user (not the bench's own recorded calls): two conditions at once.
-    const probe = await page.evaluate<{ Events: { EventName: string; EventSource: string; Username?: string }[] }>(
-      `fetch('/console/api/call/SearchEvents', {method:'POST', headers:{'Content-Type':'application/json','X-Cairn-Console':'1'}, body: JSON.stringify({MaxResults: 200})}).then(r => r.json())`,
+    // The newest imported event of the busiest service (not the bench's own recorded calls): its name and user, two conditions at once.
+    const source = busiest(manifest.bySource);
+    const probe = await page.evaluate<{ Events: { EventName: string; Username?: string }[] }>(
+      `fetch('/console/api/call/SearchEvents', {method:'POST', headers:{'Content-Type':'application/json','X-Cairn-Console':'1'}, body: JSON.stringify({MaxResults: 200, LookupAttributes: [{AttributeKey: 'EventSource', AttributeValue: ${JSON.stringify(source)}}]})}).then(r => r.json())`,
     );
-    const sample = probe.Events.find((e) => e.Username && e.Username !== 'console-bench' && e.EventSource !== 'cloudtrail.amazonaws.com' && e.EventSource !== 'signin.amazonaws.com');
-    if (!sample) throw new Error('no imported event among the newest 200');
+    const sample = probe.Events.find((e) => e.Username);
+    if (!sample) throw new Error(`no ${source} event with a user among the newest 200`);
     const filtered = `?filter=EventName:${encodeURIComponent(sample.EventName)}&filter=Username:${encodeURIComponent(sample.Username ?? '')}`;
 
     const navigate = async (query: string): Promise<number> => {
@@ -97,7 +99,16 @@ async function main(): Promise<void> {
         `(async () => { const t = performance.now(); const r = await fetch('/console/api/call/SearchEvents', {method:'POST', headers:{'Content-Type':'application/json','X-Cairn-Console':'1'}, body: ${JSON.stringify(JSON.stringify(input))}}); await r.json(); return performance.now() - t; })()`,
       );
 
+    // The machine's floor: the same browser navigating to a page with no app (Cairn's /health JSON).
+    const bare = async (): Promise<number> => {
+      await page.goto('about:blank');
+      const start = performance.now();
+      await page.goto(`${cairn.url}/health`);
+      await page.locator('body').waitFor();
+      return performance.now() - start;
+    };
     const scenarios: Record<string, () => Promise<number>> = {
+      'browser alone: navigation to /health (no app)': bare,
       'first page, no filter (navigation → rows)': () => navigate(''),
       'API alone: SearchEvents 50, no filter': () => apiCall({ MaxResults: 50 }),
       'first page, EventName + Username (navigation → rows)': () => navigate(filtered),

@@ -1,18 +1,29 @@
 import Spinner from '@cloudscape-design/components/spinner';
 import TopNavigation from '@cloudscape-design/components/top-navigation';
 import type { ReactNode } from 'react';
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import type { SessionInfo } from './api';
 import { api, ApiError, whenSignedOut } from './api';
-import { DashboardPage } from './pages/dashboard';
 import { EventHistoryPage } from './pages/event-history';
-import { LogFilesPage } from './pages/log-files';
 import { SignInPage } from './pages/sign-in';
-import { TrailDetailPage } from './pages/trail-detail';
-import { TrailWizardPage } from './pages/trail-wizard';
-import { TrailsPage } from './pages/trails';
 import { href, useLocation } from './router';
 import { SessionContext } from './session';
+
+// Event history is in the first bundle (the page people open most, and the one measured); the
+// other pages load on first visit, so their components (charts, wizard, modal) do not slow it.
+const DashboardPage = lazy(() => import('./pages/dashboard').then((m) => ({ default: m.DashboardPage })));
+const LogFilesPage = lazy(() => import('./pages/log-files').then((m) => ({ default: m.LogFilesPage })));
+const TrailDetailPage = lazy(() => import('./pages/trail-detail').then((m) => ({ default: m.TrailDetailPage })));
+const TrailWizardPage = lazy(() => import('./pages/trail-wizard').then((m) => ({ default: m.TrailWizardPage })));
+const TrailsPage = lazy(() => import('./pages/trails').then((m) => ({ default: m.TrailsPage })));
+
+function Loading(): ReactNode {
+  return (
+    <main style={{ padding: 48 }} aria-busy="true">
+      <Spinner size="large" /> Loading
+    </main>
+  );
+}
 
 function Page({ path }: { path: string }): ReactNode {
   if (path === '/events') return <EventHistoryPage />;
@@ -43,13 +54,7 @@ export function App(): ReactNode {
         setSession(null);
       });
   }, []);
-  if (session === undefined) {
-    return (
-      <main style={{ padding: 48 }}>
-        <Spinner size="large" /> Loading
-      </main>
-    );
-  }
+  if (session === undefined) return <Loading />;
   if (session === null) {
     return (
       <SignInPage
@@ -91,7 +96,9 @@ export function App(): ReactNode {
           ]}
         />
       </div>
-      <Page path={location.path} />
+      <Suspense fallback={<Loading />}>
+        <Page path={location.path} />
+      </Suspense>
     </SessionContext.Provider>
   );
 }
