@@ -43,5 +43,5 @@ export async function listTrails(): Promise<TrailWithStatus[]> {
 }
 
 export function formatTime(seconds: number | undefined): string {
-  return seconds === undefined ? '-' : new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+  return seconds === undefined ? '-' : new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
