@@ -249,6 +249,16 @@ void describe('console in Chromium', { skip }, () => {
     await page.goto(`${base}/log-files?trail=${encodeURIComponent(arn)}`);
     const files = ui.findTable('[data-testid=log-file-list]');
     await page.locator(files.findRows().toSelector()).first().waitFor();
+    // Browse by region, then by day (UTC): the URL keeps the choice.
+    const today = /\d{4}-\d{2}-\d{2}/.exec(await page.locator(files.findRows().toSelector()).first().innerText())![0];
+    for (const [testId, value] of [['log-region', REAL_REGION], ['log-day', today]] as const) {
+      const select = ui.findSelect(`[data-testid=${testId}]`);
+      await page.locator(select.findTrigger().toSelector()).click();
+      await page.locator(select.findDropdown().findOptionByValue(value).toSelector()).click();
+    }
+    await eventually(() => Promise.resolve(page.url()), (url) => url.includes(`region=${REAL_REGION}`) && url.includes(`day=${today}`), 'region and day in the URL');
+    const regions = await page.locator(files.findRows().toSelector()).allInnerTexts();
+    assert.ok(regions.length > 0 && regions.every((row) => row.includes(REAL_REGION) && row.includes(today)));
     const first = page.locator(files.findRows().toSelector()).first().locator('a');
     const fileName = (await first.innerText()).trim();
     await first.click();

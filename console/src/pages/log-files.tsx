@@ -120,6 +120,7 @@ export function LogFilesPage(): ReactNode {
                 onChange={(e) => go({ region: e.detail.selectedOption.value ?? '', day: '', key: '' })}
                 disabled={!files}
                 ariaLabel="Region"
+                data-testid="log-region"
               />
             </FormField>
             <FormField label="Day (UTC)">
@@ -129,6 +130,7 @@ export function LogFilesPage(): ReactNode {
                 onChange={(e) => go({ day: e.detail.selectedOption.value ?? '', key: '' })}
                 disabled={!files}
                 ariaLabel="Day"
+                data-testid="log-day"
               />
             </FormField>
           </SpaceBetween>
