@@ -25,6 +25,8 @@ import { GroupCommitter } from './journal/index.js';
 import { LakeEngine, LakeIngestWorker, LakePaths, ParquetWriter } from './lake/index.js';
 import { CloudTrailService } from './services/index.js';
 import type { CairnStore, Credential } from './store/index.js';
+import type { CredentialCheck } from './console/index.js';
+import { ConsoleHandler, secretsEqual } from './console/index.js';
 import { openSqliteStore } from './store/sqlite/index.js';
 import type { JobLeases } from './coordination/index.js';
 // Not through the folder's index, which also exports the PostgreSQL leases (and so loads `pg`).
@@ -51,6 +53,8 @@ export interface CairnConfig {
   gateway?: GatewayModeConfig;
   trails?: TrailsConfig;
   lake?: LakeConfig;
+  /** The web console under /console (on unless `enabled` is false). */
+  console?: ConsoleConfig;
 }
 
 /** CloudTrail Lake: how often the journal is ingested, and the query limits. */
@@ -58,6 +62,14 @@ export interface LakeConfig {
   ingestIntervalMs: number;
   queryTimeoutMs: number;
   memoryLimit: string;
+}
+
+export interface ConsoleConfig {
+  enabled: boolean;
+  /** How long a console sign-in lasts (absolute, from sign-in). */
+  sessionTtlSeconds: number;
+  /** The built app; default: `web/` beside this file (dist/web). */
+  staticDir?: string;
 }
 
 /** Where trails deliver, and how often. */
@@ -95,6 +107,8 @@ export const DEFAULTS = {
   deliveryIntervalSeconds: 300,
   digestIntervalSeconds: 3600,
   lake: { ingestIntervalMs: 2_000, queryTimeoutMs: 3_600_000, memoryLimit: '1GB' },
+  /** AWS console sessions of IAM users last 12 hours. */
+  consoleSessionTtlSeconds: 12 * 3600,
 } as const;
 
 const DAY_MS = 86_400_000;
@@ -216,6 +230,7 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
     bodyLimit: config.bodyLimit,
     tls: config.tls,
     ...(config.gateway ? { proxy: recordingProxy(store, config, config.gateway, committer, logger) } : {}),
+    ...(config.console?.enabled === false ? {} : { console: consoleHandler(store, config, { service, committer, buckets, logger }) }),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -305,6 +320,34 @@ function gatewayIdentities(store: CairnStore, config: CairnConfig, gateway: Gate
     }
     return { identity: unknownIdentity(accessKeyId, config.accountId), accountId: config.accountId };
   };
+}
+
+// --- Console ------------------------------------------------------------------------------------
+
+function consoleHandler(
+  store: CairnStore,
+  config: CairnConfig,
+  parts: { service: CloudTrailService; committer: GroupCommitter; buckets: BucketStore; logger: Logger },
+): ConsoleHandler {
+  return new ConsoleHandler({
+    ...parts,
+    signingKeys: (region) => store.trails.signingKeys(region),
+    staticDir: config.console?.staticDir ?? join(import.meta.dirname, 'web'),
+    defaultAccountId: config.accountId,
+    defaultRegion: config.region,
+    sessionTtlSeconds: config.console?.sessionTtlSeconds ?? DEFAULTS.consoleSessionTtlSeconds,
+    secure: config.tls !== undefined,
+    checkCredentials: async (accessKeyId, secret): Promise<CredentialCheck> => {
+      if (config.auth === 'off') {
+        const credential = emulatorCredential(accessKeyId, { accountId: config.accountId });
+        return { outcome: 'valid', accountId: credential.accountId, identity: identityFor(credential) };
+      }
+      const credential = await store.credentials.get(accessKeyId);
+      if (!credential) return { outcome: 'unknown-key' };
+      const identity = identityFor(credential);
+      return secretsEqual(secret, credential.secretAccessKey) ? { outcome: 'valid', accountId: credential.accountId, identity } : { outcome: 'wrong-secret', accountId: credential.accountId, identity };
+    },
+  });
 }
 
 // -------------------------------------------------------------------------------------------------

@@ -45,6 +45,8 @@ program
   .option('--lake-interval <seconds>', 'how often CloudTrail Lake ingests new events into event data stores', String(DEFAULTS.lake.ingestIntervalMs / 1000))
   .option('--lake-query-timeout <seconds>', 'CloudTrail Lake queries running longer are TIMED_OUT', String(DEFAULTS.lake.queryTimeoutMs / 1000))
   .option('--lake-memory <size>', 'DuckDB memory limit of each CloudTrail Lake query', DEFAULTS.lake.memoryLimit)
+  .option('--no-console', 'do not serve the web console under /console')
+  .option('--console-session-ttl <seconds>', 'how long a console sign-in lasts', String(DEFAULTS.consoleSessionTtlSeconds))
   .action(serve);
 
 const buckets = program.command('buckets').description('local buckets trails deliver to');

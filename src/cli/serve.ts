@@ -30,6 +30,8 @@ export interface ServeFlags {
   lakeInterval: string;
   lakeQueryTimeout: string;
   lakeMemory: string;
+  console: boolean;
+  consoleSessionTtl: string;
 }
 
 export async function serve(flags: ServeFlags): Promise<void> {
@@ -62,6 +64,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
       queryTimeoutMs: Math.round(positive(flags.lakeQueryTimeout, '--lake-query-timeout') * 1000),
       memoryLimit: flags.lakeMemory,
     },
+    console: { enabled: flags.console, sessionTtlSeconds: positive(flags.consoleSessionTtl, '--console-session-ttl') },
     ...(flags.tlsCert && flags.tlsKey ? { tls: { cert: readFileSync(flags.tlsCert), key: readFileSync(flags.tlsKey) } } : {}),
   };
   const gateway = gatewayConfig(flags);
@@ -79,6 +82,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
   } else if (config.auth === 'on') {
     out.push(`Credentials: source ${cairn.adminKeyFile} (or create keys with \`cairn keys create\`).`);
   }
+  if (flags.console) out.push(`Console: ${cairn.url}/console/ (sign in with an access key and secret)`);
   out.push(`Try: aws cloudtrail lookup-events --endpoint-url ${cairn.url} --max-items 5`, '');
   process.stdout.write(out.join('\n') + '\n');
   await new Promise<void>((resolve) => {

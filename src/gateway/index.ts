@@ -1,5 +1,5 @@
 export { createGateway } from './server.js';
-export type { GatewayOptions } from './server.js';
+export type { ConsoleRoute, GatewayOptions } from './server.js';
 export { CAIRN_TARGET_PREFIX } from './api-endpoint.js';
 export type { Authenticator, Caller, SignedRequest } from './types.js';
 export { RecordingProxy, clientAddress } from './recording-proxy.js';

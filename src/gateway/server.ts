@@ -16,12 +16,24 @@ export interface GatewayOptions extends ApiEndpointDeps {
   tls?: { cert: Buffer; key: Buffer };
   /** Gateway mode: every call that is not Cairn's own API is forwarded and recorded. */
   proxy?: RecordingProxy;
+  /** The web console under `/console` (unsigned requests only; a signed one is an AWS call). */
+  console?: ConsoleRoute;
+}
+
+/** What the gateway needs of the console: which requests are its, and how to answer them. */
+export interface ConsoleRoute {
+  handles(req: IncomingMessage): boolean;
+  handle(req: IncomingMessage, res: ServerResponse): void;
 }
 
 /** Cairn's HTTP front door: `/health`, the CloudTrail API on `POST /`, and in gateway mode every other call. */
 export function createGateway(options: GatewayOptions): Server {
   const proxy = options.proxy;
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    if (options.console?.handles(req)) {
+      options.console.handle(req, res);
+      return;
+    }
     if (proxy && !isOwnApiCall(req)) {
       proxy.handle(req, res, false);
       return;
@@ -35,7 +47,7 @@ export function createGateway(options: GatewayOptions): Server {
   const server: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(handler);
   // Expect: 100-continue: a forwarded call asks its upstream first; Cairn's own API just continues.
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
-    if (proxy && !isOwnApiCall(req)) {
+    if (proxy && !options.console?.handles(req) && !isOwnApiCall(req)) {
       proxy.handle(req, res, true);
       return;
     }
