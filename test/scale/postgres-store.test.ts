@@ -1,6 +1,6 @@
 import { after, before } from 'node:test';
 import { PostgresServer, requirePostgres } from '../support/postgres.js';
-import { eventStoreSuite, trailStoreSuite } from '../../src/store/testing/index.js';
+import { eventStoreSuite, lakeStateSuite, trailStoreSuite } from '../../src/store/testing/index.js';
 import type { StoreFactory } from '../../src/store/testing/index.js';
 import { openPostgresStore } from '../../src/store/postgres/index.js';
 
@@ -25,4 +25,5 @@ const factory: StoreFactory = {
 if (!skip) {
   eventStoreSuite('PostgreSQL', factory);
   trailStoreSuite('PostgreSQL', factory);
+  lakeStateSuite('PostgreSQL', factory);
 }
