@@ -127,9 +127,9 @@ void describe('AWS JSON 1.1 protocol, SigV4 and SearchEvents over raw HTTP', () 
 
   void it('a modelled CloudTrail operation Cairn has not built: an AWS-shaped 400 error, not a crash', async () => {
     for (const [operation, input] of [
-      ['CreateEventDataStore', { Name: 'my-store' }],
-      ['ListChannels', {}],
-      ['StartQuery', { QueryStatement: 'SELECT 1' }],
+      ['CreateChannel', { Name: 'my-channel', Source: 'Custom', Destinations: [] }],
+      ['ListImports', {}],
+      ['CreateDashboard', { Name: 'my-dashboard' }],
     ] as const) {
       const response = await jsonCall(cairn.url, `${TARGET}.${operation}`, JSON.stringify(input), admin);
       const message = assertError(response, 400, 'UnsupportedOperationException');

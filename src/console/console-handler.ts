@@ -6,7 +6,7 @@ import { BucketError } from '../buckets/index.js';
 import type { GroupCommitter } from '../journal/index.js';
 import type { CloudTrailRecord, UserIdentity } from '../records/index.js';
 import { toJournalEntry } from '../records/index.js';
-import { buildRecord, toRecordMembers } from '../recorder/index.js';
+import { buildRecord, ownApiCall } from '../recorder/index.js';
 import type { CallContext } from '../services/index.js';
 import { isReadOnlyOperation } from '../services/index.js';
 import { consoleLoginRecord } from './console-login.js';
@@ -208,24 +208,23 @@ export class ConsoleHandler {
     // Console-only reads (log-file browsing) are S3 reads in AWS, not CloudTrail calls: not recorded.
     if (!consoleOnly) {
       const readOnly = extension || isReadOnlyOperation(operation);
-      const record = buildRecord({
-        eventId: randomUUID(),
-        eventTime: now,
-        eventSource: 'cloudtrail.amazonaws.com',
-        eventName: operation,
-        awsRegion: session.region,
-        recipientAccountId: session.accountId,
-        identity: session.identity,
-        sourceIPAddress: peerAddress(req),
-        userAgent: header(req, 'user-agent'),
-        requestParameters: input === undefined || Object.keys(input).length === 0 ? null : (toRecordMembers(input) as Record<string, unknown>),
-        responseElements: readOnly || output === undefined || Object.keys(output).length === 0 ? null : (toRecordMembers(output) as Record<string, unknown>),
-        requestId,
-        readOnly,
-        managementEvent: true,
-        eventCategory: 'Management',
-        ...(failure ? { errorCode: failure.code, errorMessage: failure.message } : {}),
-      });
+      const record = buildRecord(
+        ownApiCall({
+          eventId: randomUUID(),
+          operation,
+          now,
+          accountId: session.accountId,
+          region: session.region,
+          identity: session.identity,
+          sourceIPAddress: peerAddress(req),
+          userAgent: header(req, 'user-agent'),
+          input,
+          output,
+          readOnly,
+          requestId,
+          ...(failure ? { failure: { code: failure.code, message: failure.message } } : {}),
+        }),
+      );
       try {
         await this.record(record);
       } catch (error) {

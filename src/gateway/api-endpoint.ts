@@ -6,8 +6,7 @@ import type { GroupCommitter } from '../journal/index.js';
 import type { EncodedResponse } from '../protocol/index.js';
 import { decodeJsonInput, encodeError, encodeOutput, parseTarget, toAwsError } from '../protocol/index.js';
 import { toJournalEntry } from '../records/index.js';
-import type { ApiCall } from '../recorder/index.js';
-import { buildRecord, toRecordMembers } from '../recorder/index.js';
+import { buildRecord, ownApiCall } from '../recorder/index.js';
 import type { CloudTrailService } from '../services/index.js';
 import { isReadOnlyOperation } from '../services/index.js';
 import { headerValue, sourceIp, tlsDetails } from './request-meta.js';
@@ -17,7 +16,6 @@ import type { Authenticator, Caller } from './types.js';
 export const CAIRN_TARGET_PREFIX = 'Cairn_20261101';
 /** AWS accepts the target prefix with or without its namespace; the JS SDK v3 sends the short one. */
 const CLOUDTRAIL_PREFIXES = new Set([cloudtrailModel.metadata.targetPrefix, cloudtrailModel.metadata.targetPrefix.split('.').at(-1)]);
-const EVENT_SOURCE = 'cloudtrail.amazonaws.com';
 
 /** Whether a request is for Cairn itself (health, CloudTrail and Cairn operations), not for an upstream. */
 export function isOwnApiCall(req: IncomingMessage): boolean {
@@ -66,25 +64,22 @@ export async function handleApiCall(req: IncomingMessage, body: Buffer, deps: Ap
     if (failure.status >= 500) deps.logger.error({ err: error, operation, requestId }, 'operation failed');
   }
   const readOnly = extension || isReadOnlyOperation(operation);
-  const call: ApiCall = {
+  const call = ownApiCall({
     eventId: randomUUID(),
-    eventTime: now,
-    eventSource: EVENT_SOURCE,
-    eventName: operation,
-    awsRegion: caller.region,
-    recipientAccountId: caller.accountId,
+    operation,
+    now,
+    accountId: caller.accountId,
+    region: caller.region,
     identity: caller.identity,
     sourceIPAddress: sourceIp(req),
     userAgent: headerValue(req, 'user-agent'),
-    requestParameters: input === undefined || Object.keys(input).length === 0 ? null : (toRecordMembers(input) as Record<string, unknown>),
-    responseElements: readOnly || output === undefined || Object.keys(output).length === 0 ? null : (toRecordMembers(output) as Record<string, unknown>),
-    requestId,
+    input,
+    output,
     readOnly,
-    managementEvent: true,
-    eventCategory: 'Management',
+    requestId,
     tls: tlsDetails(req),
-    ...(failure ? { errorCode: failure.code, errorMessage: failure.message } : {}),
-  };
+    ...(failure ? { failure: { code: failure.code, message: failure.message } } : {}),
+  });
   const record = buildRecord(call);
   try {
     await deps.committer.commit(toJournalEntry(JSON.stringify(record), record));

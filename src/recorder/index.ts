@@ -8,3 +8,5 @@ export type { CapturedResponse } from './response-reading.js';
 export type { LearnedIdentity } from './learned-identity.js';
 export { unknownIdentity, iamUserKey, withKnownUser } from './learned-identity.js';
 export { encodeCborStringMap } from './cbor.js';
+export { ownApiCall } from './own-api-call.js';
+export type { OwnApiCall } from './own-api-call.js';

@@ -1,38 +1,10 @@
 import type pg from 'pg';
 import type { DeliveryState, SigningKey, TrailConfig, TrailStatus } from '../../trails/index.js';
 import type { StoredTrail, TrailStore } from '../types.js';
+import { applyPatch, toSigningKey, toTrail } from '../trail-rows.js';
+import type { KeyRow, TrailRow } from '../trail-rows.js';
 import { inTransaction } from './pg-event-store.js';
 
-interface TrailRow {
-  id: number;
-  config: string;
-  status: string;
-  deleted_at: number | null;
-}
-
-interface KeyRow {
-  region: string;
-  fingerprint: string;
-  public_key: Buffer;
-  private_key: string;
-  valid_from: number;
-  valid_to: number | null;
-}
-
-function toTrail(row: TrailRow): StoredTrail {
-  const trail: StoredTrail = { id: row.id, config: JSON.parse(row.config) as TrailConfig, status: JSON.parse(row.status) as TrailStatus };
-  if (row.deleted_at !== null) trail.deletedAt = row.deleted_at;
-  return trail;
-}
-
-function applyPatch(status: TrailStatus, patch: Partial<TrailStatus>): TrailStatus {
-  const next: Record<string, unknown> = { ...status };
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === undefined) delete next[key];
-    else next[key] = value;
-  }
-  return next as unknown as TrailStatus;
-}
 
 /** Status patches lock the row (SELECT ... FOR UPDATE): nodes and the API never lose each other's fields. */
 async function patchIn(client: pg.PoolClient, id: number, patch: Partial<TrailStatus>): Promise<TrailStatus> {
@@ -103,14 +75,7 @@ export class PostgresTrailStore implements TrailStore {
 
   async signingKeys(region: string): Promise<SigningKey[]> {
     const { rows } = await this.pool.query<KeyRow>('SELECT * FROM trail_signing_keys WHERE region = $1 ORDER BY valid_from, fingerprint', [region]);
-    return rows.map((r) => ({
-      region: r.region,
-      fingerprint: r.fingerprint,
-      publicKeyDer: r.public_key,
-      privateKeyPem: r.private_key,
-      validFrom: r.valid_from,
-      ...(r.valid_to !== null ? { validTo: r.valid_to } : {}),
-    }));
+    return rows.map(toSigningKey);
   }
 
   async addSigningKey(key: SigningKey): Promise<void> {

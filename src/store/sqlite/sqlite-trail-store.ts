@@ -1,37 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { DeliveryState, SigningKey, TrailConfig, TrailStatus } from '../../trails/index.js';
 import type { StoredTrail, TrailStore } from '../types.js';
+import { applyPatch, toSigningKey, toTrail } from '../trail-rows.js';
+import type { KeyRow, TrailRow } from '../trail-rows.js';
 
-interface TrailRow {
-  id: number;
-  config: string;
-  status: string;
-  deleted_at: number | null;
-}
-
-interface KeyRow {
-  region: string;
-  fingerprint: string;
-  public_key: Buffer;
-  private_key: string;
-  valid_from: number;
-  valid_to: number | null;
-}
-
-function toTrail(row: TrailRow): StoredTrail {
-  const trail: StoredTrail = { id: row.id, config: JSON.parse(row.config) as TrailConfig, status: JSON.parse(row.status) as TrailStatus };
-  if (row.deleted_at !== null) trail.deletedAt = row.deleted_at;
-  return trail;
-}
-
-function applyPatch(status: TrailStatus, patch: Partial<TrailStatus>): TrailStatus {
-  const next: Record<string, unknown> = { ...status };
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === undefined) delete next[key];
-    else next[key] = value;
-  }
-  return next as unknown as TrailStatus;
-}
 
 export class SqliteTrailStore implements TrailStore {
   private readonly patch: (id: number, patch: Partial<TrailStatus>) => TrailStatus;
@@ -104,16 +76,7 @@ export class SqliteTrailStore implements TrailStore {
 
   signingKeys(region: string): Promise<SigningKey[]> {
     const rows = this.db.prepare<[string], KeyRow>('SELECT * FROM trail_signing_keys WHERE region = ? ORDER BY valid_from').all(region);
-    return Promise.resolve(
-      rows.map((r) => ({
-        region: r.region,
-        fingerprint: r.fingerprint,
-        publicKeyDer: r.public_key,
-        privateKeyPem: r.private_key,
-        validFrom: r.valid_from,
-        ...(r.valid_to !== null ? { validTo: r.valid_to } : {}),
-      })),
-    );
+    return Promise.resolve(rows.map(toSigningKey));
   }
 
   addSigningKey(key: SigningKey): Promise<void> {
