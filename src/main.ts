@@ -22,7 +22,7 @@ import type { UpstreamMap } from './proxy/index.js';
 import type { UserIdentity } from './records/index.js';
 import { iamUserKey, unknownIdentity, withKnownUser } from './recorder/index.js';
 import { GroupCommitter } from './journal/index.js';
-import { LakeEngine, LakeIngestWorker, LakePaths, ParquetWriter } from './lake/index.js';
+import { LakeEngine, LakeIngestWorker, LakePaths, onFirstUse, ParquetWriter } from './lake/index.js';
 import { CloudTrailService } from './services/index.js';
 import type { CairnStore, Credential } from './store/index.js';
 import type { CredentialCheck } from './console/index.js';
@@ -118,6 +118,8 @@ const UPKEEP_EVERY_MS = 5_000;
 const PURGE_EVERY_MS = 60_000;
 const SHUTDOWN_GRACE_MS = 5_000;
 const RETENTION_BATCH = 5_000;
+/** How long the first Lake operation waits for event history to be ingested before it goes on. */
+const LAKE_CATCH_UP_MS = 20_000;
 
 /** Opens the store named by the configuration (for the server and for offline commands). */
 export function openStore(config: { dataDir: string }): CairnStore {
@@ -203,6 +205,13 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
   const buckets = openBuckets({ ...config, ...(admin ? { emulatorCredentials: admin } : {}) });
   const keyService = openKeyService(config);
   const lake = openLake(store, config, logger);
+  // Lake ingestion (and its DuckDB, ~55 MB resident) runs once the Lake is used: a store exists, history
+  // was ingested before, or a Lake operation arrives (which first lets the history catch up, for a while).
+  const lakeState = onFirstUse(store.lake, async () => {
+    lake.ingest.start();
+    await lake.ingest.catchUp(LAKE_CATCH_UP_MS);
+  });
+  if (await lake.ingest.inUse()) lake.ingest.start();
   const service = new CloudTrailService({
     events: store.events,
     tokenKey,
@@ -210,7 +219,7 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
     bucketExists: (b) => buckets.bucketExists(b),
     encryption: buckets.supportsEncryption,
     ...(keyService ? { kmsKeyState: (key: string) => keyService.keyState(key) } : {}),
-    lake: { state: store.lake, events: store.events, backend: lake.engine, newId: () => randomUUID() },
+    lake: { state: lakeState, events: store.events, backend: lake.engine, newId: () => randomUUID() },
   });
   const delivery = new DeliveryWorker({
     trails: store.trails,
@@ -238,7 +247,6 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
   });
   const upkeep = startUpkeep(store, config.retentionDays, logger, leases);
   delivery.start();
-  lake.ingest.start();
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `${config.tls ? 'https' : 'http'}://${host}:${address.port}`;

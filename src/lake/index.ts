@@ -12,3 +12,4 @@ export { LAKE_COLUMNS, columnsDdl, toLakeRow, dayOf } from './schema.js';
 export { liveFiles, datasetBytes } from './dataset.js';
 export { ATHENA_COLUMNS, athenaDdl, athenaJsonColumns, toAthenaRow } from './athena.js';
 export type { AthenaDdlOptions } from './athena.js';
+export { onFirstUse } from './first-use.js';

@@ -57,14 +57,38 @@ export class LakeIngestWorker {
   }
 
   start(): void {
+    if (this.timer) return;
     this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.runOnce()
-        .then(() => undefined)
-        .catch((error: unknown) => this.o.logger.error({ err: error }, 'lake ingestion failed'))
-        .finally(() => (this.running = undefined));
+      if (!this.running) void this.pass();
     }, this.o.intervalMs);
     this.timer.unref();
+  }
+
+  /** Whether the Lake was used in this store before: an event data store exists, or history was ingested. */
+  async inUse(): Promise<boolean> {
+    return (await this.o.state.cursor(HISTORY)) > 0 || (await this.o.state.list('eventDataStore')).length > 0;
+  }
+
+  /** Runs passes until the journal is followed to its end, or `maxWaitMs` has passed. */
+  async catchUp(maxWaitMs: number): Promise<void> {
+    const deadline = this.now() + maxWaitMs;
+    while (this.now() < deadline) {
+      if (this.running) {
+        await this.running;
+        continue;
+      }
+      if ((await this.pass()) === 0) return;
+    }
+  }
+
+  /** One pass, logged on failure; passes never overlap. */
+  private pass(): Promise<number> {
+    const run = this.runOnce().catch((error: unknown) => {
+      this.o.logger.error({ err: error }, 'lake ingestion failed');
+      return 0;
+    });
+    this.running = run.then(() => undefined).finally(() => (this.running = undefined));
+    return run;
   }
 
   async stop(): Promise<void> {

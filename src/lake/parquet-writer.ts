@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { dayDir, ensureDir, liveFilesOfDay, seqFileName } from './dataset.js';
 import type { SeqRange } from './dataset.js';
@@ -38,6 +37,8 @@ export class ParquetWriter {
 
   private connect(): Promise<DuckDBConnection> {
     this.connection ??= (async () => {
+      // Loaded on first use: DuckDB's native library is large, and a server without Lake work never needs it.
+      const { DuckDBInstance } = await import('@duckdb/node-api');
       const instance = await DuckDBInstance.create(':memory:', { threads: String(this.threads), autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' });
       return instance.connect();
     })();

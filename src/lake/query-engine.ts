@@ -1,4 +1,3 @@
-import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { columnsDdl } from './schema.js';
 import { LAKE_MACROS } from './sql-dialect.js';
@@ -53,6 +52,8 @@ export class SandboxedQuery {
   ) {}
 
   async run(): Promise<QueryOutput> {
+    // Loaded on first use: DuckDB's native library is large, and a server without Lake work never needs it.
+    const { DuckDBInstance } = await import('@duckdb/node-api');
     const instance = await DuckDBInstance.create(':memory:', {
       threads: String(this.limits.threads),
       memory_limit: this.limits.memoryLimit,
