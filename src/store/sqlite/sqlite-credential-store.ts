@@ -1,15 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { Credential, CredentialStore, PrincipalType, SettingsStore } from '../types.js';
-
-interface CredentialRow {
-  access_key_id: string;
-  secret_access_key: string;
-  account_id: string;
-  principal_type: string;
-  principal_name: string | null;
-  session_name: string | null;
-  created_at: number;
-}
+import { toCredential } from '../credential-rows.js';
+import type { CredentialRow } from '../credential-rows.js';
+import type { Credential, CredentialStore, SettingsStore } from '../types.js';
 
 export class SqliteCredentialStore implements CredentialStore {
   /** Every signed request looks its key up: prepared once. */
@@ -41,19 +33,6 @@ export class SqliteCredentialStore implements CredentialStore {
   delete(accessKeyId: string): Promise<boolean> {
     return Promise.resolve(this.db.prepare('DELETE FROM credentials WHERE access_key_id = ?').run(accessKeyId).changes > 0);
   }
-}
-
-function toCredential(row: CredentialRow): Credential {
-  const credential: Credential = {
-    accessKeyId: row.access_key_id,
-    secretAccessKey: row.secret_access_key,
-    accountId: row.account_id,
-    principalType: row.principal_type as PrincipalType,
-    createdAt: row.created_at,
-  };
-  if (row.principal_name !== null) credential.principalName = row.principal_name;
-  if (row.session_name !== null) credential.sessionName = row.session_name;
-  return credential;
 }
 
 export class SqliteSettingsStore implements SettingsStore {
