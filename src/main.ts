@@ -118,6 +118,8 @@ const UPKEEP_EVERY_MS = 5_000;
 const PURGE_EVERY_MS = 60_000;
 const SHUTDOWN_GRACE_MS = 5_000;
 const RETENTION_BATCH = 5_000;
+/** Nodes starting within this window of the first one share its admin key (see ensureAdminKey). */
+const ADMIN_KEY_CLAIM_MS = 120_000;
 /** How long the first Lake operation waits for event history to be ingested before it goes on. */
 const LAKE_CATCH_UP_MS = 20_000;
 
@@ -391,13 +393,17 @@ async function ensureAdminKey(store: CairnStore, config: CairnConfig, file: stri
   // Keys made with `cairn keys create` before the first start don't count: the default account's root does.
   const keys = await store.credentials.list();
   if (keys.some((k) => k.principalType === 'Root' && k.accountId === config.accountId)) return undefined;
-  const key = newAccessKey('AKIA');
-  const credential: Credential = { ...key, accountId: config.accountId, principalType: 'Root', createdAt: Date.now() };
+  const candidate: Credential = { ...newAccessKey('AKIA'), accountId: config.accountId, principalType: 'Root', createdAt: Date.now() };
+  // Nodes starting at once on one shared store would each make a key: the first claim decides, and
+  // every node writes that key to its own file. A claim older than the first-start window is of a
+  // key deleted since, which is never brought back: a new key is made instead.
+  const claimed = JSON.parse(await store.settings.putIfAbsent(`first-admin-key:${config.accountId}`, JSON.stringify(candidate))) as Credential;
+  const key = Date.now() - claimed.createdAt < ADMIN_KEY_CLAIM_MS ? claimed : candidate;
   // The file first (atomically): a crash between the two steps must not leave a key nobody can read.
-  writeFileSync(`${file}.tmp`, exportLines(credential, config.region), { mode: 0o600 });
+  writeFileSync(`${file}.tmp`, exportLines(key, config.region), { mode: 0o600 });
   renameSync(`${file}.tmp`, file);
-  await store.credentials.put(credential);
-  return credential;
+  await store.credentials.put(key);
+  return key.accessKeyId === candidate.accessKeyId ? key : undefined;
 }
 
 export function exportLines(credential: Credential, region: string): string {

@@ -1,9 +1,10 @@
 import { SingleBar } from 'cli-progress';
 import { importArchive } from '../import/index.js';
-import { openObjectDecryptor, openStore } from '../main.js';
+import { openObjectDecryptor, openConfiguredStore } from '../main.js';
 
 export interface ImportFlags {
   dataDir: string;
+  store?: string;
   accountId: string;
   region: string;
   kmsEndpoint?: string;
@@ -12,7 +13,7 @@ export interface ImportFlags {
 /** `cairn import`: works whether or not a server runs on the same data directory. */
 export async function importCommand(paths: string[], flags: ImportFlags): Promise<void> {
   process.umask(0o077);
-  const store = openStore(flags);
+  const store = await openConfiguredStore(flags);
   // Log files a trail encrypted into a local bucket are read decrypted (the key comes from the KMS).
   const decryptor = openObjectDecryptor({ region: flags.region, kmsEndpoint: flags.kmsEndpoint });
   const bar = process.stderr.isTTY

@@ -1,9 +1,10 @@
 import { identityFor, newAccessKey, validateAccountId, validatePrincipalName } from '../auth/index.js';
-import { exportLines, openStore } from '../main.js';
+import { exportLines, openConfiguredStore } from '../main.js';
 import type { Credential, PrincipalType } from '../store/index.js';
 
 export interface KeyFlags {
   dataDir: string;
+  store?: string;
   accountId: string;
   user?: string;
   role?: string;
@@ -28,7 +29,7 @@ export async function createKey(flags: KeyFlags): Promise<void> {
     credential.sessionName = flags.session ?? 'cairn-session';
   }
   credential.principalType = principalType;
-  const store = openStore(flags);
+  const store = await openConfiguredStore(flags);
   try {
     await store.credentials.put(credential);
   } finally {
@@ -37,8 +38,8 @@ export async function createKey(flags: KeyFlags): Promise<void> {
   process.stdout.write(`# ${identityFor(credential).arn ?? ''}\n${exportLines(credential, flags.region)}`);
 }
 
-export async function listKeys(flags: { dataDir: string; output: string }): Promise<void> {
-  const store = openStore(flags);
+export async function listKeys(flags: { dataDir: string; store?: string; output: string }): Promise<void> {
+  const store = await openConfiguredStore(flags);
   try {
     const keys = (await store.credentials.list()).map((c) => ({
       AccessKeyId: c.accessKeyId,
@@ -57,8 +58,8 @@ export async function listKeys(flags: { dataDir: string; output: string }): Prom
   }
 }
 
-export async function deleteKey(accessKeyId: string, flags: { dataDir: string }): Promise<void> {
-  const store = openStore(flags);
+export async function deleteKey(accessKeyId: string, flags: { dataDir: string; store?: string }): Promise<void> {
+  const store = await openConfiguredStore(flags);
   try {
     if (!(await store.credentials.delete(accessKeyId))) throw new Error(`no such access key: ${accessKeyId}`);
   } finally {

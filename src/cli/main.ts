@@ -9,6 +9,7 @@ import { importCommand } from './import.js';
 import { createKey, deleteKey, listKeys } from './keys.js';
 import { lookupEventsCommand } from './lookup.js';
 import { serve } from './serve.js';
+import { storeOption } from './store-option.js';
 import { validateLogsCommand } from './validate-logs.js';
 
 const dataDir = (): Option =>
@@ -21,7 +22,7 @@ program
   .command('serve')
   .description('run Cairn (API, event history) on its embedded store')
   .addOption(dataDir())
-  .option('--store <url>', 'postgres://... : keep events and state in PostgreSQL, shared by several nodes (default: SQLite in --data-dir; also CAIRN_STORE)')
+  .addOption(storeOption())
   .option('--host <host>', 'address to listen on', DEFAULTS.host)
   .option('--port <port>', 'port to listen on', String(DEFAULTS.port))
   .option('--account-id <id>', 'default account id', DEFAULTS.accountId)
@@ -66,6 +67,7 @@ program
   .option('--account-id <id>', 'account for records that name none', DEFAULTS.accountId)
   .option('--region <region>', 'region for records that name none', DEFAULTS.region)
   .option('--kms-endpoint <url>', 'KMS API endpoint, to read log files encrypted in local buckets')
+  .addOption(storeOption())
   .action(importCommand);
 
 program
@@ -125,6 +127,7 @@ program
   .option('--s3-endpoint <url>', 'S3 API endpoint holding the bucket (default: local directories)')
   .option('--s3-region <region>', 'region to sign S3 requests for')
   .option('--kms-endpoint <url>', 'KMS API endpoint, to read log files encrypted in local buckets')
+  .addOption(storeOption())
   .action(validateLogsCommand);
 
 const keys = program.command('keys').description('manage the access keys Cairn accepts');
@@ -137,14 +140,16 @@ keys
   .option('--role <name>', 'as an assumed role')
   .option('--session <name>', 'role session name')
   .option('--region <region>', 'region for the printed AWS_DEFAULT_REGION', DEFAULTS.region)
+  .addOption(storeOption())
   .action(createKey);
 keys
   .command('list')
   .description('list access keys')
   .addOption(dataDir())
   .addOption(new Option('--output <format>', 'output format').choices(['json', 'text']).default('text'))
+  .addOption(storeOption())
   .action(listKeys);
-keys.command('delete').description('delete an access key').argument('<access-key-id>').addOption(dataDir()).action(deleteKey);
+keys.command('delete').description('delete an access key').argument('<access-key-id>').addOption(dataDir()).addOption(storeOption()).action(deleteKey);
 
 program.parseAsync().catch((error: unknown) => {
   if (error instanceof ApiError) {

@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import type { CairnConfig } from '../main.js';
 import { DEFAULTS, exportLines, startCairn } from '../main.js';
 import { gatewayConfig } from './gateway-config.js';
+import { configFileStore } from './store-option.js';
 
 export interface ServeFlags {
   dataDir: string;
-  /** `postgres://...`: the shared store of several nodes (else CAIRN_STORE, the config file's "store", or SQLite). */
+  /** `postgres://...` (--store or CAIRN_STORE): the shared store of several nodes (else the config file's "store", or SQLite). */
   store?: string;
   host: string;
   port: string;
@@ -38,7 +39,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
   process.umask(0o077);
   if (flags.auth !== 'on' && flags.auth !== 'off') throw new Error(`--auth must be on or off, not ${flags.auth}`);
   if (!/^\d{12}$/.test(flags.accountId)) throw new Error(`--account-id must be 12 digits, not ${flags.accountId}`);
-  const store = flags.store ?? process.env.CAIRN_STORE ?? configFileStore(flags.config);
+  const store = flags.store ?? configFileStore(flags.config);
   const config: CairnConfig = {
     dataDir: flags.dataDir,
     ...(store ? { store } : {}),
@@ -96,15 +97,6 @@ export async function serve(flags: ServeFlags): Promise<void> {
   });
   await cairn.close();
   process.stderr.write('Cairn stopped.\n');
-}
-
-/** The `"store"` member of the `--config` file, if any. */
-function configFileStore(path: string | undefined): string | undefined {
-  if (!path) return undefined;
-  const parsed = JSON.parse(readFileSync(path, 'utf8')) as { store?: unknown } | null;
-  if (parsed?.store === undefined) return undefined;
-  if (typeof parsed.store !== 'string') throw new Error(`${path}: "store" must be a postgres:// URL`);
-  return parsed.store;
 }
 
 function redactPassword(url: string): string {

@@ -1,4 +1,4 @@
-import { DEFAULTS, openBuckets, openStore } from '../main.js';
+import { DEFAULTS, openBuckets, openConfiguredStore } from '../main.js';
 import { parseTrailArnParts, validateLogs } from '../trails/index.js';
 
 export interface ValidateLogsFlags {
@@ -11,6 +11,7 @@ export interface ValidateLogsFlags {
   region?: string;
   verbose?: boolean;
   dataDir: string;
+  store?: string;
   bucketsDir?: string;
   s3Endpoint?: string;
   s3Region?: string;
@@ -29,7 +30,7 @@ function parseTime(value: string, flag: string): number {
  */
 export async function validateLogsCommand(flags: ValidateLogsFlags): Promise<void> {
   const arn = parseTrailArnParts(flags.trailArn);
-  const store = openStore(flags);
+  const store = await openConfiguredStore(flags);
   try {
     let bucket = flags.s3Bucket;
     let prefix = flags.s3Prefix;
