@@ -21,7 +21,7 @@ import { createGateway, RecordingProxy } from './gateway/index.js';
 import type { UpstreamMap } from './proxy/index.js';
 import type { UserIdentity } from './records/index.js';
 import { iamUserKey, unknownIdentity, withKnownUser } from './recorder/index.js';
-import { GroupCommitter } from './journal/index.js';
+import { GroupCommitter, IntakeLog, withReadYourWrites } from './journal/index.js';
 import { LakeEngine, LakeIngestWorker, LakePaths, onFirstUse, ParquetWriter } from './lake/index.js';
 import { CloudTrailService } from './services/index.js';
 import type { CairnStore, Credential } from './store/index.js';
@@ -201,12 +201,16 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
   const adminKeyFile = join(config.dataDir, 'admin-key.env');
   const createdAdminKey = await ensureAdminKey(store, config, adminKeyFile);
   const tokenKey = Buffer.from(await store.settings.putIfAbsent('page-token-key', randomBytes(32).toString('hex')), 'hex');
-  const committer = new GroupCommitter(store.events);
+  // On a local store, calls are acknowledged once in the intake log; the store takes them right after.
+  // Nodes sharing PostgreSQL append to it directly, so every node sees every acknowledged event at once.
+  const intake = config.store === undefined ? await IntakeLog.open(join(config.dataDir, 'intake.log'), store.events, logger) : undefined;
+  const events = intake ? withReadYourWrites(store.events, intake) : store.events;
+  const committer = new GroupCommitter(intake ?? store.events);
   // Trails: the bucket store, and the worker that delivers log files and digests to it.
   const admin = (await store.credentials.list()).find((c) => c.principalType === 'Root' && c.accountId === config.accountId);
   const buckets = openBuckets({ ...config, ...(admin ? { emulatorCredentials: admin } : {}) });
   const keyService = openKeyService(config);
-  const lake = openLake(store, config, logger);
+  const lake = openLake({ events, lake: store.lake }, config, logger);
   // Lake ingestion (and its DuckDB, ~55 MB resident) runs once the Lake is used: a store exists, history
   // was ingested before, or a Lake operation arrives (which first lets the history catch up, for a while).
   const lakeState = onFirstUse(store.lake, async () => {
@@ -215,17 +219,17 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
   });
   if (await lake.ingest.inUse()) lake.ingest.start();
   const service = new CloudTrailService({
-    events: store.events,
+    events,
     tokenKey,
     trails: store.trails,
     bucketExists: (b) => buckets.bucketExists(b),
     encryption: buckets.supportsEncryption,
     ...(keyService ? { kmsKeyState: (key: string) => keyService.keyState(key) } : {}),
-    lake: { state: lakeState, events: store.events, backend: lake.engine, newId: () => randomUUID() },
+    lake: { state: lakeState, events, backend: lake.engine, newId: () => randomUUID() },
   });
   const delivery = new DeliveryWorker({
     trails: store.trails,
-    events: store.events,
+    events,
     buckets,
     logger,
     deliveryIntervalMs: (config.trails?.deliveryIntervalSeconds ?? DEFAULTS.deliveryIntervalSeconds) * 1000,
@@ -272,6 +276,7 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
           setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
         });
         await committer.flush();
+        await intake?.close();
         await lake.engine.drain();
         lake.writer.close();
         await store.close();
@@ -289,7 +294,7 @@ export interface OpenedLake {
 }
 
 /** The Lake over a store: Parquet under `<data-dir>/lake`, queries in sandboxed DuckDBs. */
-export function openLake(store: CairnStore, config: { dataDir: string; lake?: LakeConfig }, logger: Logger): OpenedLake {
+export function openLake(store: Pick<CairnStore, 'events' | 'lake'>, config: { dataDir: string; lake?: LakeConfig }, logger: Logger): OpenedLake {
   const settings = config.lake ?? DEFAULTS.lake;
   const paths = new LakePaths(join(config.dataDir, 'lake'));
   const writer = new ParquetWriter();

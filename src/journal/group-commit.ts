@@ -1,5 +1,4 @@
 import type { JournalEntry } from '../records/index.js';
-import type { EventStore } from '../store/index.js';
 
 interface Waiter {
   entry: JournalEntry;
@@ -19,7 +18,7 @@ export class GroupCommitter {
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
-    private readonly events: Pick<EventStore, 'append'>,
+    private readonly events: { append(entries: readonly JournalEntry[]): Promise<unknown> },
     private readonly maxBatch = 512,
   ) {}
 

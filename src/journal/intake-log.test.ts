@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, it } from 'node:test';
+import pino from 'pino';
+import type { JournalEntry } from '../records/index.js';
+import type { AppendResult } from '../store/index.js';
+import { IntakeLog, parseIntakeLines } from './intake-log.js';
+
+const logger = pino({ level: 'silent' });
+const dir = mkdtempSync(join(tmpdir(), 'cairn-intake-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const entry = (eventId: string): JournalEntry => ({
+  eventId,
+  accountId: '123456789012',
+  region: 'us-east-1',
+  category: 'Management',
+  eventTime: 1_700_000_000_000,
+  eventName: 'DescribeTrails',
+  eventSource: 'cloudtrail.amazonaws.com',
+  readOnly: true,
+  username: 'alice',
+  accessKeyId: undefined,
+  resources: [{ type: 'AWS::S3::Bucket', name: 'b' }],
+  raw: `{"eventID":"${eventId}","note":"line\\nbreak"}`,
+});
+
+/** A store that keeps what it is given; `failNext` makes appends fail; `hold` keeps them pending. */
+class RecordingStore {
+  readonly stored: JournalEntry[] = [];
+  failNext = 0;
+  hold = false;
+  private held: (() => void)[] = [];
+  append(entries: readonly JournalEntry[]): Promise<AppendResult> {
+    if (this.failNext > 0) {
+      this.failNext--;
+      return Promise.reject(new Error('disk full'));
+    }
+    const done = (): AppendResult => {
+      const known = new Set(this.stored.map((e) => e.eventId));
+      const fresh = entries.filter((e) => !known.has(e.eventId));
+      this.stored.push(...fresh);
+      return { inserted: fresh.length, duplicates: entries.length - fresh.length };
+    };
+    if (!this.hold) return Promise.resolve(done());
+    return new Promise((resolve) => this.held.push(() => resolve(done())));
+  }
+}
+
+void it('acknowledges entries once they are in the file, then moves them into the store; settled() waits for that', async () => {
+  const file = join(dir, 'a.log');
+  const store = new RecordingStore();
+  const log = await IntakeLog.open(file, store, logger);
+  await log.append([entry('e1'), entry('e2')]);
+  assert.deepEqual(
+    parseIntakeLines(readFileSync(file, 'utf8')).map((e) => e.eventId),
+    ['e1', 'e2'],
+    'durable in the file when append resolves',
+  );
+  await log.settled();
+  assert.deepEqual(
+    store.stored.map((e) => e.eventId),
+    ['e1', 'e2'],
+  );
+  assert.deepEqual(store.stored[0], entry('e1'), 'the entry reaches the store unchanged');
+  await log.close();
+  assert.equal(readFileSync(file, 'utf8'), '', 'a clean close leaves nothing to replay');
+});
+
+void it('replays what a crashed run left in the file, once, and drops a torn last line', async () => {
+  const file = join(dir, 'b.log');
+  const crashed = new RecordingStore();
+  crashed.hold = true; // the store never took them: the process "died" first
+  const first = await IntakeLog.open(file, crashed, logger);
+  await first.append([entry('c1')]);
+  await first.append([entry('c2'), entry('c3')]);
+  assert.equal(crashed.stored.length, 0);
+  appendFileSync(file, '{"eventId":"torn","raw":"{\\"eve'); // a write cut short, never acknowledged
+  const store = new RecordingStore();
+  store.stored.push(entry('c1')); // already in the store before the crash: skipped again
+  const second = await IntakeLog.open(file, store, logger);
+  assert.deepEqual(
+    store.stored.map((e) => e.eventId),
+    ['c1', 'c2', 'c3'],
+  );
+  assert.equal(readFileSync(file, 'utf8'), '', 'replayed entries are not replayed twice');
+  await second.close();
+});
+
+void it('keeps entries the store refused, fails the readers waiting on them, and moves them on a later try', async () => {
+  const file = join(dir, 'c.log');
+  const store = new RecordingStore();
+  store.failNext = 1;
+  const log = await IntakeLog.open(file, store, logger);
+  await log.append([entry('f1')]);
+  await assert.rejects(log.settled(), /disk full/);
+  assert.equal(store.stored.length, 0);
+  assert.deepEqual(
+    parseIntakeLines(readFileSync(file, 'utf8')).map((e) => e.eventId),
+    ['f1'],
+    'still in the file',
+  );
+  const deadline = Date.now() + 5_000;
+  while (store.stored.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(
+    store.stored.map((e) => e.eventId),
+    ['f1'],
+    'moved on the retry',
+  );
+  await log.close();
+});

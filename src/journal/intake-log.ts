@@ -1,0 +1,210 @@
+import { closeSync, fdatasync as fdatasyncCallback, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { promisify } from 'node:util';
+import type { Logger } from 'pino';
+import type { JournalEntry } from '../records/index.js';
+import type { EventStore } from '../store/index.js';
+
+const datasync = promisify(fdatasyncCallback);
+
+/** Entries wait this long for company before they are moved into the store (a reader never waits for it). */
+const LINGER_MS = 10;
+/** ...unless this many are waiting. */
+const EAGER_BATCH = 512;
+const MAX_BATCH = 5_000;
+const RETRY_MS = 1_000;
+/** The file is emptied once everything in it is in the store and it has grown past this (truncation costs a journal commit). */
+const TRUNCATE_AT_BYTES = 8 * 1024 * 1024;
+
+/**
+ * A write-ahead file in front of the event store. A recorded call is acknowledged as soon as its
+ * entry is in this file and flushed to disk (one fdatasync off the event loop, shared by every call
+ * that waits for it); moving entries into the store, with its indexes and compression, happens
+ * right after, in batches, off the call's path. At start the file is replayed into the store
+ * (eventIDs make that idempotent), so an acknowledged entry survives a crash at any point. Once
+ * every entry in the file is durably in the store and the file has grown large, it is emptied.
+ *
+ * Reads that must see every acknowledged call (LookupEvents after a call) wait for `settled()`,
+ * which moves the waiting entries at once: see `withReadYourWrites`.
+ */
+export class IntakeLog {
+  private readonly fd: number;
+  /** Entries durable (or being made durable) in the file and not yet in the store, in order. */
+  private pending: JournalEntry[] = [];
+  private syncRunning: Promise<void> | undefined;
+  private syncQueued: Promise<void> | undefined;
+  private moveRunning: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private settledWaiters: { upTo: number; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  /** Entries appended / moved into the store since start: a reader waits until moved ≥ appended-at-its-start. */
+  private appended = 0;
+  private moved = 0;
+  private written = 0;
+  private closed = false;
+
+  private constructor(
+    private readonly file: string,
+    private readonly store: Pick<EventStore, 'append'>,
+    private readonly logger: Logger,
+  ) {
+    this.fd = openSync(file, 'a+', 0o600);
+  }
+
+  /** Opens the file at `file`, first moving whatever a previous run left in it into the store. */
+  static async open(file: string, store: Pick<EventStore, 'append'>, logger: Logger): Promise<IntakeLog> {
+    const log = new IntakeLog(file, store, logger);
+    const left = parseIntakeLines(readFileSync(file, 'utf8'));
+    for (let i = 0; i < left.length; i += MAX_BATCH) await store.append(left.slice(i, i + MAX_BATCH));
+    if (left.length > 0) logger.info({ entries: left.length }, 'replayed the intake log into the event store');
+    ftruncateSync(log.fd, 0);
+    await datasync(log.fd);
+    return log;
+  }
+
+  /** Resolves once the entries are durable in the file (they reach the store shortly after). */
+  async append(entries: readonly JournalEntry[]): Promise<void> {
+    if (this.closed) throw new Error('the intake log is closed');
+    if (entries.length === 0) return;
+    let text = '';
+    for (const entry of entries) text += JSON.stringify(entry) + '\n';
+    const bytes = Buffer.from(text);
+    // Appended (O_APPEND): a crash leaves at most a torn last line, never acknowledged. A failed
+    // write is cut off again, so the next entry does not start mid-line.
+    try {
+      for (let off = 0; off < bytes.length; ) off += writeSync(this.fd, bytes, off);
+    } catch (error) {
+      ftruncateSync(this.fd, this.written);
+      throw error;
+    }
+    this.written += bytes.length;
+    for (const entry of entries) this.pending.push(entry);
+    this.appended += entries.length;
+    this.scheduleMove(this.pending.length >= EAGER_BATCH ? 0 : LINGER_MS);
+    await this.sync();
+  }
+
+  /** Resolves when every entry appended before the call is in the store. */
+  settled(): Promise<void> {
+    if (this.moved >= this.appended) return Promise.resolve();
+    const upTo = this.appended;
+    const waiting = new Promise<void>((resolve, reject) => this.settledWaiters.push({ upTo, resolve, reject }));
+    this.scheduleMove(0);
+    return waiting;
+  }
+
+  /** Moves everything into the store and closes the file (shutdown). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.settled();
+    this.closed = true;
+    clearTimeout(this.timer);
+    await this.syncRunning;
+    await this.syncQueued;
+    // Everything is in the store: the next start has nothing to replay.
+    ftruncateSync(this.fd, 0);
+    closeSync(this.fd);
+  }
+
+  /** One fdatasync shared by the waiters; one arriving while a flush runs gets the next flush. */
+  private sync(): Promise<void> {
+    if (!this.syncRunning) {
+      this.syncRunning = datasync(this.fd).finally(() => (this.syncRunning = undefined));
+      return this.syncRunning;
+    }
+    const again = (): Promise<void> => {
+      this.syncQueued = undefined;
+      return this.sync();
+    };
+    this.syncQueued ??= this.syncRunning.then(again, again);
+    return this.syncQueued;
+  }
+
+  private scheduleMove(delayMs: number): void {
+    if (this.moveRunning) return;
+    if (this.timer && delayMs > 0) return;
+    clearTimeout(this.timer);
+    // setImmediate-like for 0: the calls acknowledged in this turn get their replies out first.
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.moveRunning = this.move().finally(() => (this.moveRunning = undefined));
+    }, delayMs);
+  }
+
+  private async move(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.slice(0, MAX_BATCH);
+      try {
+        await this.store.append(batch);
+      } catch (error) {
+        // Still in the file, still pending: tried again, and replayed at the next start if need be.
+        this.logger.error({ err: error, entries: batch.length }, 'moving recorded events into the store failed; retrying');
+        for (const waiter of this.settledWaiters.splice(0)) waiter.reject(error);
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          this.moveRunning = this.move().finally(() => (this.moveRunning = undefined));
+        }, RETRY_MS);
+        return;
+      }
+      this.pending.splice(0, batch.length);
+      this.moved += batch.length;
+      this.settledWaiters = this.settledWaiters.filter((waiter) => {
+        if (waiter.upTo > this.moved) return true;
+        waiter.resolve();
+        return false;
+      });
+    }
+    // Every entry in the file is durably in the store (its append resolved): start the file afresh.
+    // Entries replayed again after a crash (before or after a truncation) are skipped by the store.
+    if (this.written >= TRUNCATE_AT_BYTES && !this.closed) {
+      ftruncateSync(this.fd, 0);
+      this.written = 0;
+    }
+  }
+}
+
+/** The entries of an intake file; a torn last line (a crash mid-write, never acknowledged) is dropped. */
+export function parseIntakeLines(text: string): JournalEntry[] {
+  const entries: JournalEntry[] = [];
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (isJournalEntry(parsed)) entries.push(parsed);
+  }
+  return entries;
+}
+
+function isJournalEntry(value: unknown): value is JournalEntry {
+  if (value === null || typeof value !== 'object') return false;
+  const e = value as Partial<JournalEntry>;
+  return typeof e.eventId === 'string' && typeof e.raw === 'string' && typeof e.accountId === 'string' && typeof e.eventTime === 'number' && Array.isArray(e.resources);
+}
+
+/** The event store as a server reads it: every read first waits for the calls acknowledged before it. */
+export function withReadYourWrites(events: EventStore, intake: IntakeLog): EventStore {
+  return {
+    append: (entries) => events.append(entries),
+    query: async (query) => {
+      await intake.settled();
+      return events.query(query);
+    },
+    readAfter: async (afterSeq, limit) => {
+      await intake.settled();
+      return events.readAfter(afterSeq, limit);
+    },
+    lastSeq: async () => {
+      await intake.settled();
+      return events.lastSeq();
+    },
+    count: async () => {
+      await intake.settled();
+      return events.count();
+    },
+    purgeReceivedBefore: (cutoff, maxEvents) => events.purgeReceivedBefore(cutoff, maxEvents),
+    compact: () => events.compact(),
+    storedBytes: () => events.storedBytes(),
+  };
+}
