@@ -9,7 +9,7 @@ export type { SandboxTable, QueryOutput } from './query-engine.js';
 export { InvalidQueryError, translateQuery, LAKE_MACROS } from './sql-dialect.js';
 export { SAMPLE_QUERIES } from './sample-queries.js';
 export { LAKE_COLUMNS, columnsDdl, toLakeRow, dayOf } from './schema.js';
-export { liveFiles, datasetBytes } from './dataset.js';
+export { liveFiles, datasetBytes, daysOf } from './dataset.js';
 export { ATHENA_COLUMNS, athenaDdl, athenaJsonColumns, toAthenaRow } from './athena.js';
 export type { AthenaDdlOptions } from './athena.js';
 export { onFirstUse } from './first-use.js';
