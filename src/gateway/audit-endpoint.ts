@@ -13,6 +13,8 @@ export const AUDIT_SIGNING_NAME = 'cloudtrail-data';
 const PUT_AUDIT_EVENTS_PATH = '/PutAuditEvents';
 /** PutAuditEvents takes at most 1 MB per request (AWS's limit). */
 export const AUDIT_BODY_LIMIT = 1024 * 1024;
+/** A larger body is read to its end (not kept) before the 413, so clients read the answer instead of a reset. */
+const DISCARD_LIMIT = 16 * 1024 * 1024;
 
 export interface AuditEndpointDeps {
   service: AuditEventsService;
@@ -27,10 +29,14 @@ export interface AuditEndpointDeps {
  * PutAuditEvents, is not Cairn's in gateway mode).
  */
 export function isAuditEventsCall(req: IncomingMessage): boolean {
-  const path = (req.url ?? '/').split('?')[0];
-  if (req.method !== 'POST' || path !== PUT_AUDIT_EVENTS_PATH) return false;
+  if (!isAuditEventsPath(req)) return false;
   const scope = readCredentialScope(req.url ?? '/', req.headers);
   return scope === undefined || scope.service === AUDIT_SIGNING_NAME;
+}
+
+/** `POST /PutAuditEvents`: outside gateway mode always Cairn's (a signature for another service is refused). */
+export function isAuditEventsPath(req: IncomingMessage): boolean {
+  return req.method === 'POST' && (req.url ?? '/').split('?')[0] === PUT_AUDIT_EVENTS_PATH;
 }
 
 function queryParams(url: string): URLSearchParams {
@@ -45,9 +51,9 @@ export async function serveAuditEvents(req: IncomingMessage, res: ServerResponse
   try {
     body = await readBody(req, AUDIT_BODY_LIMIT);
   } catch (error) {
+    await discardBody(req, DISCARD_LIMIT);
     res.setHeader('Connection', 'close');
     send(res, encodeRestJsonError(toAwsError(error)), requestId);
-    req.resume();
     return;
   }
   send(res, await handleAuditEvents(req, body, deps, requestId), requestId);
@@ -73,6 +79,22 @@ async function handleAuditEvents(req: IncomingMessage, body: Buffer, deps: Audit
     if (failure.status >= 500) deps.logger.error({ err: error, operation: 'PutAuditEvents', requestId }, 'operation failed');
     return encodeRestJsonError(failure);
   }
+}
+
+/** Reads and drops what is left of a body, up to `maxBytes`. */
+function discardBody(req: IncomingMessage, maxBytes: number): Promise<void> {
+  if (req.readableEnded || req.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let seen = 0;
+    req.on('data', (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > maxBytes) resolve();
+    });
+    req.once('end', () => resolve());
+    req.once('close', () => resolve());
+    req.once('error', () => resolve());
+    req.resume();
+  });
 }
 
 function send(res: ServerResponse, response: RestJsonResponse, requestId: string): void {

@@ -10,7 +10,7 @@ import { handleApiCall, isOwnApiCall } from './api-endpoint.js';
 import type { RecordingProxy } from './recording-proxy.js';
 import { readBody } from './read-body.js';
 import type { AuditEndpointDeps } from './audit-endpoint.js';
-import { isAuditEventsCall, serveAuditEvents } from './audit-endpoint.js';
+import { isAuditEventsCall, isAuditEventsPath, serveAuditEvents } from './audit-endpoint.js';
 
 export interface GatewayOptions extends ApiEndpointDeps {
   /** Largest request body accepted, in bytes. */
@@ -69,7 +69,7 @@ function isOwnAuditCall(req: IncomingMessage, options: GatewayOptions): boolean 
 
 async function route(req: IncomingMessage, res: ServerResponse, options: GatewayOptions): Promise<void> {
   const path = (req.url ?? '/').split('?')[0];
-  if (options.auditEvents && isAuditEventsCall(req)) {
+  if (options.auditEvents && isAuditEventsPath(req)) {
     await serveAuditEvents(req, res, options.auditEvents);
     return;
   }
