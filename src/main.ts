@@ -17,13 +17,13 @@ import type { Notifier } from './delivery/index.js';
 import { DeliveryWorker, SnsNotifier, WebhookNotifier } from './delivery/index.js';
 import { cachedCredentialLookup, emulatorCredential, identityFor, newAccessKey, readCredentialScope, verifySigV4 } from './auth/index.js';
 import type { Authenticator, IdentityLookup } from './gateway/index.js';
-import { createGateway, RecordingProxy } from './gateway/index.js';
+import { AUDIT_SIGNING_NAME, createGateway, RecordingProxy } from './gateway/index.js';
 import type { UpstreamMap } from './proxy/index.js';
 import type { UserIdentity } from './records/index.js';
 import { iamUserKey, unknownIdentity, withKnownUser } from './recorder/index.js';
 import { GroupCommitter, IntakeLog, withReadYourWrites } from './journal/index.js';
 import { LakeEngine, LakeIngestWorker, LakePaths, onFirstUse, ParquetWriter } from './lake/index.js';
-import { CloudTrailService } from './services/index.js';
+import { AuditEventsService, CloudTrailService } from './services/index.js';
 import type { CairnStore, Credential } from './store/index.js';
 import type { CredentialCheck } from './console/index.js';
 import { ConsoleHandler, secretsEqual } from './console/index.js';
@@ -246,6 +246,12 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
     tls: config.tls,
     ...(config.gateway ? { proxy: recordingProxy(store, config, config.gateway, committer, logger) } : {}),
     ...(config.console?.enabled === false ? {} : { console: consoleHandler(store, config, { service, committer, buckets, logger }) }),
+    // PutAuditEvents (cloudtrail-data): custom events into the ActivityAuditLog stores of a channel.
+    auditEvents: {
+      service: new AuditEventsService({ state: lakeState, backend: lake.engine, newId: () => randomUUID() }),
+      authenticate: config.auth === 'off' ? emulatorAuthenticator(config) : signatureAuthenticator(store, [AUDIT_SIGNING_NAME]),
+      logger,
+    },
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -367,10 +373,10 @@ function consoleHandler(
 
 // -------------------------------------------------------------------------------------------------
 
-function signatureAuthenticator(store: CairnStore): Authenticator {
+function signatureAuthenticator(store: CairnStore, services: readonly string[] = SIGNING_SERVICES): Authenticator {
   const lookup = cachedCredentialLookup((id) => store.credentials.get(id));
   return async (request, now) => {
-    const verified = await verifySigV4(request, lookup, { now, services: SIGNING_SERVICES });
+    const verified = await verifySigV4(request, lookup, { now, services });
     return {
       accountId: verified.credential.accountId,
       region: verified.region,

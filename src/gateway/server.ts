@@ -9,6 +9,8 @@ import type { ApiEndpointDeps } from './api-endpoint.js';
 import { handleApiCall, isOwnApiCall } from './api-endpoint.js';
 import type { RecordingProxy } from './recording-proxy.js';
 import { readBody } from './read-body.js';
+import type { AuditEndpointDeps } from './audit-endpoint.js';
+import { isAuditEventsCall, isAuditEventsPath, serveAuditEvents } from './audit-endpoint.js';
 
 export interface GatewayOptions extends ApiEndpointDeps {
   /** Largest request body accepted, in bytes. */
@@ -18,6 +20,8 @@ export interface GatewayOptions extends ApiEndpointDeps {
   proxy?: RecordingProxy;
   /** The web console under `/console` (unsigned requests only; a signed one is an AWS call). */
   console?: ConsoleRoute;
+  /** PutAuditEvents (`cloudtrail-data`), served by Cairn itself, never forwarded. */
+  auditEvents?: AuditEndpointDeps;
 }
 
 /** What the gateway needs of the console: which requests are its, and how to answer them. */
@@ -34,7 +38,7 @@ export function createGateway(options: GatewayOptions): Server {
       options.console.handle(req, res);
       return;
     }
-    if (proxy && !isOwnApiCall(req)) {
+    if (proxy && !isOwnApiCall(req) && !isOwnAuditCall(req, options)) {
       proxy.handle(req, res, false);
       return;
     }
@@ -47,7 +51,7 @@ export function createGateway(options: GatewayOptions): Server {
   const server: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(handler);
   // Expect: 100-continue: a forwarded call asks its upstream first; Cairn's own API just continues.
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
-    if (proxy && !options.console?.handles(req) && !isOwnApiCall(req)) {
+    if (proxy && !options.console?.handles(req) && !isOwnApiCall(req) && !isOwnAuditCall(req, options)) {
       proxy.handle(req, res, true);
       return;
     }
@@ -59,8 +63,16 @@ export function createGateway(options: GatewayOptions): Server {
   return server;
 }
 
+function isOwnAuditCall(req: IncomingMessage, options: GatewayOptions): boolean {
+  return options.auditEvents !== undefined && isAuditEventsCall(req);
+}
+
 async function route(req: IncomingMessage, res: ServerResponse, options: GatewayOptions): Promise<void> {
   const path = (req.url ?? '/').split('?')[0];
+  if (options.auditEvents && isAuditEventsPath(req)) {
+    await serveAuditEvents(req, res, options.auditEvents);
+    return;
+  }
   if (path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
     send(res, { status: 200, contentType: 'application/json', body: '{"status":"ok"}', requestId: randomUUID() });
     return;

@@ -5,7 +5,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import type { Credentials } from './cairn-process.js';
 
 /** node:crypto SHA-256 / HMAC-SHA-256 in smithy's Checksum shape (kept apart from the code under test). */
-class NodeSha256 {
+export class NodeSha256 {
   private h: Hash | Hmac;
   constructor(private readonly key?: string | ArrayBuffer | ArrayBufferView) {
     this.h = this.make();

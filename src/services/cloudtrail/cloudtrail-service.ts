@@ -9,6 +9,7 @@ import { trailHandlers } from './trails.js';
 import type { LakeDeps } from './event-data-stores.js';
 import { eventDataStoreHandlers } from './event-data-stores.js';
 import { queryHandlers } from './lake-queries.js';
+import { channelHandlers } from './channels.js';
 import type { CallContext, OperationOutput } from './types.js';
 
 type Handler = (input: Input, ctx: CallContext) => Promise<OperationOutput>;
@@ -39,7 +40,7 @@ export class CloudTrailService {
         encryption: deps.encryption ?? false,
         kmsKeyState: deps.kmsKeyState,
       }),
-      ...(deps.lake ? { ...eventDataStoreHandlers(deps.lake), ...queryHandlers(deps.lake) } : {}),
+      ...(deps.lake ? { ...eventDataStoreHandlers(deps.lake), ...queryHandlers(deps.lake), ...channelHandlers(deps.lake) } : {}),
     };
     this.extensions = {
       SearchEvents: (input, ctx) => searchEvents(input, ctx, deps.events, tokens),

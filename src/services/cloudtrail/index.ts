@@ -5,3 +5,5 @@ export type { CallContext, OperationInput, OperationOutput } from './types.js';
 export type { LakeDeps } from './event-data-stores.js';
 export type { EventDataStoreDoc, LakeBackend, LakeTableRef, QueryDoc, QueryStatus, SampleQuery } from './lake-types.js';
 export { EVENT_HISTORY_TABLE } from './lake-queries.js';
+export { CUSTOM_SOURCE, parseChannelArn, channelArn } from './channels.js';
+export type { ChannelDoc, ChannelDestination, ChannelIngestion } from './channels.js';
