@@ -256,8 +256,19 @@ export class QueryEditorPage {
     return (await indicator.count()) === 0 ? '' : (await indicator.first().innerText()).trim();
   }
 
-  async waitForStatus(status: string, timeoutMs = 30_000): Promise<void> {
-    await eventually(() => this.status(), (s) => s === status, `query status ${status}`, timeoutMs);
+  /**
+   * Waits until the page shows a query in `status` whose id `accept`s (a new run: not the id shown
+   * before; an opened entry: its id), and returns the id.
+   */
+  async waitForQuery(status: string, accept: (queryId: string) => boolean, timeoutMs = 30_000): Promise<string> {
+    const read = async (): Promise<{ status: string; queryId: string }> => ({ status: await this.status(), queryId: await this.statistic('Query ID').catch(() => '') });
+    const shown = await eventually(read, (s) => s.status === status && s.queryId !== '' && accept(s.queryId), `a query ${status}`, timeoutMs);
+    return shown.queryId;
+  }
+
+  /** The id of the query shown ('' before any). */
+  async queryId(): Promise<string> {
+    return this.statistic('Query ID').catch(() => '');
   }
 
   /** The statistics shown for the current query, by label. */

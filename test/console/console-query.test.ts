@@ -65,13 +65,12 @@ void describe('console Query page in Chromium', { skip }, () => {
     // Highlighted: CodeMirror marks keywords and strings with their own spans.
     assert.ok((await page.locator('[data-testid=sql-editor] .cm-line span').count()) > 5, 'the SQL is highlighted');
     await page.keyboard.press('Control+Enter');
-    await query.waitForStatus('Finished');
+    const queryId = await query.waitForQuery('Finished', () => true);
     const expected = await runQuery(server.client(REAL_REGION), TOP_NAMES);
     assert.equal(expected.length, 5);
     assert.deepEqual(await eventually(() => query.resultRows(), (r) => r.length === 5, 'five rows'), cells(expected, ['eventName', 'n']));
     assert.deepEqual(await query.columnHeaders(), ['eventName', 'n']);
     // The statistics are DescribeQuery's for the query the page ran.
-    const queryId = await query.statistic('Query ID');
     const described = await server.client(REAL_REGION).send(new DescribeQueryCommand({ QueryId: queryId }));
     assert.equal(described.QueryString, TOP_NAMES);
     assert.equal(described.QueryStatus, 'FINISHED');
@@ -109,9 +108,10 @@ void describe('console Query page in Chromium', { skip }, () => {
   });
 
   void it('pages through the results with GetQueryResults and exports every page as CSV', async () => {
+    const before = await query.queryId();
     await query.paste(EVERY_ID);
     await query.run();
-    await query.waitForStatus('Finished');
+    await query.waitForQuery('Finished', (id) => id !== before);
     const expected = cells(await runQuery(server.client(REAL_REGION), EVERY_ID), ['eventID', 'eventName']);
     assert.ok(expected.length > 150, `enough rows for three pages (${expected.length})`);
     const seen: string[][] = [];
@@ -151,9 +151,9 @@ void describe('console Query page in Chromium', { skip }, () => {
     assert.equal(await eventually(() => query.sql(), (s) => s.includes(storeId), 'the store in the editor'), `SELECT eventSource, COUNT(*) AS apiCount FROM ${storeId} GROUP BY eventSource ORDER BY apiCount DESC`);
     // The store holds what was logged since it was created (the console's own calls among them).
     await eventually(() => runQuery(server.client(REAL_REGION), `SELECT COUNT(*) AS n FROM ${storeId}`), (rows) => Number(rows[0]?.n) > 0, 'events in the store', 30_000);
+    const before = await query.queryId();
     await query.run();
-    await query.waitForStatus('Finished');
-    const queryId = await query.statistic('Query ID');
+    const queryId = await query.waitForQuery('Finished', (id) => id !== before);
     const listed = await server.client(REAL_REGION).send(new ListQueriesCommand({ EventDataStore: storeId }));
     assert.ok(listed.Queries?.some((q) => q.QueryId === queryId), 'ListQueries of the store holds the query the page ran');
     const expected = cells(await allRows(server.client(REAL_REGION), queryId), ['eventSource', 'apiCount']);
@@ -171,9 +171,12 @@ void describe('console Query page in Chromium', { skip }, () => {
     const texts = await rows.allInnerTexts();
     assert.ok(texts.some((t) => t.includes(TOP_NAMES)), 'the first query is listed');
     assert.ok(texts.some((t) => t.includes('console-store') && t.includes(`FROM ${storeId}`)), 'the store query is listed under the store name');
-    await page.getByRole('button', { name: new RegExp(`^Open query [0-9a-f-]+: ${TOP_NAMES.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }).click();
+    const entry = page.getByRole('button', { name: new RegExp(`^Open query [0-9a-f-]+: ${TOP_NAMES.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) });
+    const entryId = /^Open query ([0-9a-f-]+):/.exec((await entry.getAttribute('aria-label')) ?? '')?.[1];
+    assert.ok(entryId);
+    await entry.click();
     assert.equal(await eventually(() => query.sql(), (s) => s === TOP_NAMES, 'the SQL back in the editor'), TOP_NAMES);
-    await query.waitForStatus('Finished');
+    await query.waitForQuery('Finished', (id) => id === entryId);
     await query.openTab('results');
     const expected = cells(await runQuery(server.client(REAL_REGION), TOP_NAMES), ['eventName', 'n']);
     assert.deepEqual(await eventually(() => query.resultRows(), (r) => r.length === 5, 'the results again'), expected);
@@ -182,12 +185,12 @@ void describe('console Query page in Chromium', { skip }, () => {
   });
 
   void it('cancels a long query: CancelQuery, and the API says CANCELLED', async () => {
+    const before = await query.queryId();
     await query.paste(SLOW);
     await query.run();
-    await query.waitForStatus('Running');
-    const queryId = await query.statistic('Query ID');
+    const queryId = await query.waitForQuery('Running', (id) => id !== before);
     await query.cancel();
-    await query.waitForStatus('Cancelled');
+    await query.waitForQuery('Cancelled', (id) => id === queryId);
     const described = await server.client(REAL_REGION).send(new DescribeQueryCommand({ QueryId: queryId }));
     assert.equal(described.QueryStatus, 'CANCELLED');
     assert.ok((await query.flashes()).some((t) => t.includes('Query cancelled')));

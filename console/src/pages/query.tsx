@@ -6,6 +6,7 @@ import Header from '@cloudscape-design/components/header';
 import Pagination from '@cloudscape-design/components/pagination';
 import Select from '@cloudscape-design/components/select';
 import SpaceBetween from '@cloudscape-design/components/space-between';
+import StatusIndicator from '@cloudscape-design/components/status-indicator';
 import Table from '@cloudscape-design/components/table';
 import Tabs from '@cloudscape-design/components/tabs';
 import type { ReactNode } from 'react';
@@ -303,11 +304,23 @@ export function QueryPage(): ReactNode {
               />
             </FormField>
             <SqlEditor ref={editor} value={sql} onChange={setSql} onRun={() => void run()} ariaLabel="SQL query editor. Control+Enter runs the query." tables={tableOptions.map((o) => o.value)} />
-            <div aria-live="polite" data-testid="query-status">
-              {current ? (
+            <div data-testid="query-status">
+              {starting ? (
+                <div aria-live="polite">
+                  <StatusIndicator type="pending">Starting</StatusIndicator>
+                </div>
+              ) : current ? (
                 <SpaceBetween direction="horizontal" size="xxl">
                   {[
-                    { label: 'Status', value: <QueryStatusIndicator status={current.QueryStatus} /> },
+                    {
+                      label: 'Status',
+                      // Only the status is announced as it changes, not every poll's statistics.
+                      value: (
+                        <div aria-live="polite">
+                          <QueryStatusIndicator status={current.QueryStatus} />
+                        </div>
+                      ),
+                    },
                     { label: 'Events matched', value: (stats?.EventsMatched ?? 0).toLocaleString('en-US') },
                     { label: 'Events scanned', value: (stats?.EventsScanned ?? 0).toLocaleString('en-US') },
                     { label: 'Data scanned', value: formatBytes(stats?.BytesScanned ?? 0) },
