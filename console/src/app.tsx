@@ -15,6 +15,7 @@ const DashboardPage = lazy(() => import('./pages/dashboard').then((m) => ({ defa
 const LogFilesPage = lazy(() => import('./pages/log-files').then((m) => ({ default: m.LogFilesPage })));
 const TrailDetailPage = lazy(() => import('./pages/trail-detail').then((m) => ({ default: m.TrailDetailPage })));
 const TrailWizardPage = lazy(() => import('./pages/trail-wizard').then((m) => ({ default: m.TrailWizardPage })));
+const QueryPage = lazy(() => import('./pages/query').then((m) => ({ default: m.QueryPage })));
 const TrailsPage = lazy(() => import('./pages/trails').then((m) => ({ default: m.TrailsPage })));
 
 function Loading(): ReactNode {
@@ -34,6 +35,7 @@ function Page({ path }: { path: string }): ReactNode {
   const trail = /^\/trails\/([^/]+)$/.exec(path);
   if (trail?.[1]) return <TrailDetailPage name={decodeURIComponent(trail[1])} />;
   if (path === '/log-files') return <LogFilesPage />;
+  if (path === '/query') return <QueryPage />;
   return <DashboardPage />;
 }
 

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { ElementWrapper } from '@cloudscape-design/components/test-utils/selectors';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { ROOT } from '../support/cairn-process.js';
 import { requireProgram } from '../support/programs.js';
@@ -43,6 +43,52 @@ export async function openBrowser(): Promise<ConsoleBrowser> {
 }
 
 export const ui = new ElementWrapper('body');
+
+/** Photographs the page once its requests have settled. */
+export async function shoot(page: Page, name: string): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+}
+
+/** Waits until `read` returns a value satisfying `ok` (the UI updates asynchronously). */
+export async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await read();
+  while (!ok(last)) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 200));
+    last = await read();
+  }
+  return last;
+}
+
+/** RFC 4180 CSV into rows of cells. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (ch === '\n') {
+      row.push(cell.replace(/\r$/, ''));
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else cell += ch;
+  }
+  return rows;
+}
 
 /** Sign-in page. */
 export class SignInPage {
@@ -160,5 +206,104 @@ export class EventHistoryPage {
     if (index < 0) throw new Error(`no column option ${label} in ${labels.join(' | ')}`);
     await this.page.locator(display.findOptionByIndex(index + 1).findVisibilityToggle().findNativeInput().toSelector()).click();
     await this.page.locator(modal.findConfirmButton().toSelector()).click();
+  }
+}
+
+/** The Query (CloudTrail Lake) page: CodeMirror editor, run/cancel, results, samples, history. */
+export class QueryEditorPage {
+  readonly results = ui.findTable('[data-testid=query-results]');
+  readonly samples = ui.findTable('[data-testid=sample-queries]');
+  readonly history = ui.findTable('[data-testid=query-history]');
+  readonly tabs = ui.findTabs();
+
+  constructor(private readonly page: Page) {}
+
+  editor(): Locator {
+    return this.page.locator('[data-testid=sql-editor] .cm-content');
+  }
+
+  async sql(): Promise<string> {
+    return (await this.page.locator('[data-testid=sql-editor] .cm-line').allTextContents()).join('\n');
+  }
+
+  /** Replaces the editor's text by typing it, key by key, as a person would. */
+  async type(sql: string): Promise<void> {
+    await this.editor().click();
+    await this.page.keyboard.press('Control+A');
+    await this.page.keyboard.press('Delete');
+    await this.page.keyboard.type(sql);
+    await this.page.keyboard.press('Escape'); // closes a completion list the typing may have opened
+  }
+
+  /** Replaces the editor's text at once (a paste). */
+  async paste(sql: string): Promise<void> {
+    await this.editor().click();
+    await this.page.keyboard.press('Control+A');
+    await this.page.keyboard.insertText(sql);
+  }
+
+  async run(): Promise<void> {
+    await this.page.locator(ui.findButton('[data-testid=run-query]').toSelector()).click();
+  }
+
+  async cancel(): Promise<void> {
+    await this.page.locator(ui.findButton('[data-testid=cancel-query]').toSelector()).click();
+  }
+
+  /** The status indicator's text ("Running", "Finished", ...). */
+  async status(): Promise<string> {
+    const indicator = this.page.locator(new ElementWrapper('[data-testid=query-status]').findStatusIndicator().toSelector());
+    return (await indicator.count()) === 0 ? '' : (await indicator.first().innerText()).trim();
+  }
+
+  /**
+   * Waits until the page shows a query in `status` whose id `accept`s (a new run: not the id shown
+   * before; an opened entry: its id), and returns the id.
+   */
+  async waitForQuery(status: string, accept: (queryId: string) => boolean, timeoutMs = 30_000): Promise<string> {
+    const read = async (): Promise<{ status: string; queryId: string }> => ({ status: await this.status(), queryId: await this.statistic('Query ID').catch(() => '') });
+    const shown = await eventually(read, (s) => s.status === status && s.queryId !== '' && accept(s.queryId), `a query ${status}`, timeoutMs);
+    return shown.queryId;
+  }
+
+  /** The id of the query shown ('' before any). */
+  async queryId(): Promise<string> {
+    return this.statistic('Query ID').catch(() => '');
+  }
+
+  /** The statistics shown for the current query, by label. */
+  async statistic(label: string): Promise<string> {
+    const pairs = this.page.locator('[data-testid=query-status]');
+    const text = await pairs.innerText();
+    const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+    const index = lines.indexOf(label);
+    if (index < 0 || index + 1 >= lines.length) throw new Error(`no statistic ${label} in ${lines.join(' | ')}`);
+    return lines[index + 1]!;
+  }
+
+  async openTab(id: 'results' | 'samples' | 'history'): Promise<void> {
+    await this.page.locator(this.tabs.findTabLinkById(id).toSelector()).click();
+  }
+
+  async columnHeaders(): Promise<string[]> {
+    return (await this.page.locator(this.results.findColumnHeaders().toSelector()).allInnerTexts()).map((h) => h.trim());
+  }
+
+  /** The rows of the results page shown, each a list of cell texts. */
+  async resultRows(): Promise<string[][]> {
+    await this.page.locator(this.results.findLoadingText().toSelector()).waitFor({ state: 'detached' });
+    const columns = (await this.columnHeaders()).length;
+    const count = await this.page.locator(this.results.findRows().toSelector()).count();
+    const rows: string[][] = [];
+    for (let row = 1; row <= count; row++) {
+      const cells: string[] = [];
+      for (let col = 1; col <= columns; col++) cells.push((await this.page.locator(this.results.findBodyCell(row, col).toSelector()).innerText()).trim());
+      rows.push(cells);
+    }
+    return rows;
+  }
+
+  async flashes(): Promise<string[]> {
+    return (await this.page.locator(ui.findFlashbar().findItems().toSelector()).allInnerTexts()).map((t) => t.trim());
   }
 }

@@ -13,56 +13,12 @@ import { DescribeTrailsCommand, GetInsightSelectorsCommand, GetTrailCommand, Get
 import { ElementWrapper } from '@cloudscape-design/components/test-utils/selectors';
 import type { Page } from 'playwright-core';
 import type { ConsoleBrowser } from './console-browser.js';
-import { chromiumMissing, EventHistoryPage, openBrowser, SCREENSHOTS, SignInPage, ui } from './console-browser.js';
+import { chromiumMissing, eventually, EventHistoryPage, openBrowser, parseCsv, shoot, SignInPage, ui } from './console-browser.js';
 import type { ConsoleServer } from './setup.js';
 import { ACCOUNT, BUCKET, lookupAll, REAL_REGION, startConsoleServer } from './setup.js';
 
 const skip = chromiumMissing();
 const TRAIL = 'console-trail';
-
-async function shoot(page: Page, name: string): Promise<void> {
-  await page.waitForLoadState('networkidle');
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
-}
-
-/** Waits until `read` returns a value satisfying `ok` (the UI updates asynchronously). */
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T = await read();
-  while (!ok(last)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 200));
-    last = await read();
-  }
-  return last;
-}
-
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\n') {
-      row.push(cell.replace(/\r$/, ''));
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += ch;
-  }
-  return rows;
-}
 
 void describe('console in Chromium', { skip }, () => {
   let server: ConsoleServer;

@@ -14,6 +14,7 @@ const NAV = [
   { type: 'link' as const, text: 'Event history', href: href('/events') },
   { type: 'link' as const, text: 'Trails', href: href('/trails') },
   { type: 'link' as const, text: 'Log files', href: href('/log-files') },
+  { type: 'link' as const, text: 'Query', href: href('/query') },
 ];
 
 export interface ShellProps {
