@@ -45,6 +45,9 @@ program
   .option('--lake-interval <seconds>', 'how often CloudTrail Lake ingests new events into event data stores', String(DEFAULTS.lake.ingestIntervalMs / 1000))
   .option('--lake-query-timeout <seconds>', 'CloudTrail Lake queries running longer are TIMED_OUT', String(DEFAULTS.lake.queryTimeoutMs / 1000))
   .option('--lake-memory <size>', 'DuckDB memory limit of each CloudTrail Lake query', DEFAULTS.lake.memoryLimit)
+  .option('--lake-s3 <s3://bucket/prefix>', 'keep event data stores and event history as Parquet in S3 (every node must share it); default: <data-dir>/lake')
+  .option('--lake-s3-endpoint <url>', 'S3 API endpoint of --lake-s3 (path style); default: --s3-endpoint, else AWS')
+  .option('--lake-cache-mb <MiB>', 'local cache of Lake files read from S3', String(DEFAULTS.lakeCacheMb))
   .option('--no-console', 'do not serve the web console under /console')
   .option('--console-session-ttl <seconds>', 'how long a console sign-in lasts', String(DEFAULTS.consoleSessionTtlSeconds))
   .action(serve);
