@@ -103,8 +103,10 @@ program
 
 program
   .command('athena-ddl')
-  .description("print Athena's CREATE EXTERNAL TABLE (with partition projection) for a trail's bucket")
-  .requiredOption('--bucket <name>', "the trail's S3 bucket")
+  .description("print Athena's CREATE EXTERNAL TABLE (with partition projection) for a trail's bucket, or for an event data store in the Lake's S3")
+  .option('--bucket <name>', "the trail's S3 bucket")
+  .option('--event-data-store <id>', 'instead: an event data store (id or ARN) whose Parquet is in --lake-s3')
+  .option('--lake-s3 <s3://bucket/prefix>', 'the --lake-s3 the servers run with')
   .option('--prefix <prefix>', "the trail's S3 key prefix")
   .option('--account-id <id>', 'account whose logs the table reads', DEFAULTS.accountId)
   .option('--regions <list>', 'comma-separated regions to project', DEFAULTS.region)

@@ -20,3 +20,5 @@ export { S3DatasetStorage, parseS3Url } from './s3-dataset-storage.js';
 export type { S3DatasetStorageOptions } from './s3-dataset-storage.js';
 export { liveFilesIn, dropDaysBeforeIn } from './dataset.js';
 export { INGEST_LEASE } from './ingest-worker.js';
+export { hiveType, lakeAthenaDdl, lakeStoreLocation } from './lake-ddl.js';
+export type { LakeDdlOptions } from './lake-ddl.js';
