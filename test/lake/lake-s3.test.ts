@@ -153,7 +153,7 @@ void describe('event data stores in S3', { skip: missing }, () => {
     assert.match(ddl, /STORED AS PARQUET/);
     assert.match(ddl, /PARTITIONED BY \(`day` string\)/);
     const template = /'storage\.location\.template'='s3:\/\/[^/]+\/([^']*)'/.exec(ddl)?.[1];
-    assert.ok(template?.includes('${day}'), ddl);
+    assert.ok(template !== undefined && template.includes('${day}'), ddl);
     for (const key of storeKeys) {
       assert.ok(key.startsWith(location[2]!), `${key} under ${location[2]!}`);
       // The partition the projection derives for the key's day is the key's directory.
