@@ -152,12 +152,12 @@ void describe('event data stores in S3', { skip: missing }, () => {
     assert.equal(location[1], BUCKET);
     assert.match(ddl, /STORED AS PARQUET/);
     assert.match(ddl, /PARTITIONED BY \(`day` string\)/);
-    const template = /'storage\.location\.template'='s3:\/\/[^/]+\/([^']*)'/.exec(ddl)?.[1];
-    assert.ok(template !== undefined && template.includes('${day}'), ddl);
+    const template: string = /'storage\.location\.template'='s3:\/\/[^/]+\/([^']*)'/.exec(ddl)?.[1] ?? '';
+    assert.ok(template.includes('${day}'), ddl);
     for (const key of storeKeys) {
       assert.ok(key.startsWith(location[2]!), `${key} under ${location[2]!}`);
       // The partition the projection derives for the key's day is the key's directory.
-      const partition = template.replace('${day}', KEY.exec(key)![2]!);
+      const partition: string = template.replace('${day}', KEY.exec(key)![2]!);
       assert.equal(key.slice(0, key.lastIndexOf('/') + 1), partition);
     }
 
