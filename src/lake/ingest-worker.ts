@@ -54,7 +54,8 @@ function storeTakes(store: EventDataStoreDoc, event: StoredEvent): boolean {
  * and every account's whole event history (the `event_history` table), as Parquet files by day.
  * Files are written before the cursor is committed; a crash in between rewrites a file covering a
  * superset of the same range, which supersedes the first (see dataset.ts). Compaction only merges
- * files below the committed cursor. A start/stop job like trail delivery, so it can run under a lease.
+ * files below the committed cursor. With `leases`, only the node holding `lake-ingest` ingests; the
+ * timer runs on every node so the lease moves when its holder dies.
  */
 export class LakeIngestWorker {
   private timer: NodeJS.Timeout | undefined;
