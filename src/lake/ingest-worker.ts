@@ -76,7 +76,8 @@ export class LakeIngestWorker {
       // Cheap until the Lake is used (here or on another node): no DuckDB is loaded, nothing is written.
       this.checking = true;
       this.inUse()
-        .then((used) => (used && !this.running ? this.pass() : 0))
+        // Not after stop(): the store may be closing.
+        .then((used) => (used && !this.running && this.timer ? this.pass() : 0))
         .catch((error: unknown) => this.o.logger.error({ err: error }, 'lake ingestion failed'))
         .finally(() => (this.checking = false));
     }, this.o.intervalMs);
