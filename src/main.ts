@@ -23,6 +23,8 @@ import type { UserIdentity } from './records/index.js';
 import { iamUserKey, unknownIdentity, withKnownUser } from './recorder/index.js';
 import { GroupCommitter, IntakeLog, withReadYourWrites } from './journal/index.js';
 import { LakeEngine, LakeIngestWorker, LakePaths, onFirstUse, ParquetWriter } from './lake/index.js';
+import type { DatasetStorage } from './lake/index.js';
+import { LocalDatasetStorage, parseS3Url, S3DatasetStorage } from './lake/index.js';
 import { AuditEventsService, CloudTrailService } from './services/index.js';
 import type { CairnStore, Credential } from './store/index.js';
 import type { CredentialCheck } from './console/index.js';
@@ -62,6 +64,14 @@ export interface LakeConfig {
   ingestIntervalMs: number;
   queryTimeoutMs: number;
   memoryLimit: string;
+  /**
+   * `s3://bucket/prefix`: event data stores and event history as Parquet in S3 (shared by every
+   * node) instead of `<data-dir>/lake`. Endpoint: `s3Endpoint`, else the trails' S3 endpoint.
+   */
+  s3?: string;
+  s3Endpoint?: string;
+  /** The local cache of Lake files read from S3, in MiB (default 1024). */
+  cacheMb?: number;
 }
 
 export interface ConsoleConfig {
@@ -107,6 +117,8 @@ export const DEFAULTS = {
   deliveryIntervalSeconds: 300,
   digestIntervalSeconds: 3600,
   lake: { ingestIntervalMs: 2_000, queryTimeoutMs: 3_600_000, memoryLimit: '1GB' },
+  /** The local cache of Lake files read from S3. */
+  lakeCacheMb: 1024,
   /** AWS console sessions of IAM users last 12 hours. */
   consoleSessionTtlSeconds: 12 * 3600,
 } as const;
@@ -210,14 +222,16 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
   const admin = (await store.credentials.list()).find((c) => c.principalType === 'Root' && c.accountId === config.accountId);
   const buckets = openBuckets({ ...config, ...(admin ? { emulatorCredentials: admin } : {}) });
   const keyService = openKeyService(config);
-  const lake = openLake({ events, lake: store.lake }, config, logger);
+  const lake = openLake({ events, lake: store.lake }, config, logger, leases);
   // Lake ingestion (and its DuckDB, ~55 MB resident) runs once the Lake is used: a store exists, history
   // was ingested before, or a Lake operation arrives (which first lets the history catch up, for a while).
+  // Every node checks; only the holder of the `lake-ingest` lease ingests (see LakeIngestWorker).
   const lakeState = onFirstUse(store.lake, async () => {
-    lake.ingest.start();
+    await lake.ingest.markInUse();
     await lake.ingest.catchUp(LAKE_CATCH_UP_MS);
   });
-  if (await lake.ingest.inUse()) lake.ingest.start();
+  lake.ingest.start();
+  if (config.store !== undefined && !config.lake?.s3) logger.warn('the Lake is on this node\'s disk: with several nodes, give every node --lake-s3 so each sees every event data store');
   const service = new CloudTrailService({
     events,
     tokenKey,
@@ -299,14 +313,41 @@ export interface OpenedLake {
   paths: LakePaths;
 }
 
-/** The Lake over a store: Parquet under `<data-dir>/lake`, queries in sandboxed DuckDBs. */
-export function openLake(store: Pick<CairnStore, 'events' | 'lake'>, config: { dataDir: string; lake?: LakeConfig }, logger: Logger): OpenedLake {
+/**
+ * The Lake over a store: Parquet under `<data-dir>/lake`, or in S3 (`lake.s3`) with a local cache
+ * under `<data-dir>/lake-cache`; queries in sandboxed DuckDBs.
+ */
+export function openLake(
+  store: Pick<CairnStore, 'events' | 'lake'>,
+  config: { dataDir: string; region?: string; lake?: LakeConfig; trails?: Pick<TrailsConfig, 's3Endpoint' | 's3Region'> },
+  logger: Logger,
+  leases?: JobLeases,
+): OpenedLake {
   const settings = config.lake ?? DEFAULTS.lake;
-  const paths = new LakePaths(join(config.dataDir, 'lake'));
-  const writer = new ParquetWriter();
+  const { storage, root } = openLakeStorage(config);
+  const paths = new LakePaths(root);
+  const writer = new ParquetWriter(1, storage);
   const engine = new LakeEngine({ state: store.lake, paths, writer, logger, queryTimeoutMs: settings.queryTimeoutMs, memoryLimit: settings.memoryLimit, threads: 2, maxRunning: 4 });
-  const ingest = new LakeIngestWorker({ events: store.events, state: store.lake, paths, writer, logger, intervalMs: settings.ingestIntervalMs });
+  const ingest = new LakeIngestWorker({ events: store.events, state: store.lake, paths, writer, logger, intervalMs: settings.ingestIntervalMs, ...(leases ? { leases } : {}) });
   return { engine, ingest, writer, paths };
+}
+
+/** Where the Lake's datasets live: the dataset paths' root, and the storage they are in. */
+function openLakeStorage(config: { dataDir: string; region?: string; lake?: LakeConfig; trails?: Pick<TrailsConfig, 's3Endpoint' | 's3Region'> }): { storage: DatasetStorage; root: string } {
+  const lake = config.lake;
+  if (!lake?.s3) return { storage: new LocalDatasetStorage(), root: join(config.dataDir, 'lake') };
+  const { bucket, prefix } = parseS3Url(lake.s3);
+  const endpoint = lake.s3Endpoint ?? config.trails?.s3Endpoint;
+  const storage = new S3DatasetStorage({
+    bucket,
+    prefix,
+    region: config.trails?.s3Region ?? config.region ?? DEFAULTS.region,
+    ...(endpoint ? { endpoint } : {}),
+    cacheDir: join(config.dataDir, 'lake-cache'),
+    cacheBytes: (lake.cacheMb ?? DEFAULTS.lakeCacheMb) * 1024 * 1024,
+  });
+  // Dataset paths are the object keys below the prefix: `<prefix>/stores/<id>`, `<prefix>/history/account=<id>`.
+  return { storage, root: prefix };
 }
 
 // --- Gateway mode -------------------------------------------------------------------------------

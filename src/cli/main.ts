@@ -46,6 +46,9 @@ program
   .option('--lake-interval <seconds>', 'how often CloudTrail Lake ingests new events into event data stores', String(DEFAULTS.lake.ingestIntervalMs / 1000))
   .option('--lake-query-timeout <seconds>', 'CloudTrail Lake queries running longer are TIMED_OUT', String(DEFAULTS.lake.queryTimeoutMs / 1000))
   .option('--lake-memory <size>', 'DuckDB memory limit of each CloudTrail Lake query', DEFAULTS.lake.memoryLimit)
+  .option('--lake-s3 <s3://bucket/prefix>', 'keep event data stores and event history as Parquet in S3 (every node must share it); default: <data-dir>/lake')
+  .option('--lake-s3-endpoint <url>', 'S3 API endpoint of --lake-s3 (path style); default: --s3-endpoint, else AWS')
+  .option('--lake-cache-mb <MiB>', 'local cache of Lake files read from S3', String(DEFAULTS.lakeCacheMb))
   .option('--no-console', 'do not serve the web console under /console')
   .option('--console-session-ttl <seconds>', 'how long a console sign-in lasts', String(DEFAULTS.consoleSessionTtlSeconds))
   .action(serve);
@@ -102,8 +105,10 @@ program
 
 program
   .command('athena-ddl')
-  .description("print Athena's CREATE EXTERNAL TABLE (with partition projection) for a trail's bucket")
-  .requiredOption('--bucket <name>', "the trail's S3 bucket")
+  .description("print Athena's CREATE EXTERNAL TABLE (with partition projection) for a trail's bucket, or for an event data store in the Lake's S3")
+  .option('--bucket <name>', "the trail's S3 bucket")
+  .option('--event-data-store <id>', 'instead: an event data store (id or ARN) whose Parquet is in --lake-s3')
+  .option('--lake-s3 <s3://bucket/prefix>', 'the --lake-s3 the servers run with')
   .option('--prefix <prefix>', "the trail's S3 key prefix")
   .option('--account-id <id>', 'account whose logs the table reads', DEFAULTS.accountId)
   .option('--regions <list>', 'comma-separated regions to project', DEFAULTS.region)

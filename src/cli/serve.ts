@@ -31,6 +31,10 @@ export interface ServeFlags {
   lakeInterval: string;
   lakeQueryTimeout: string;
   lakeMemory: string;
+  /** `s3://bucket/prefix` for the Lake's Parquet (else the config file's `lake.bucket`). */
+  lakeS3?: string;
+  lakeS3Endpoint?: string;
+  lakeCacheMb?: string;
   console: boolean;
   consoleSessionTtl: string;
 }
@@ -64,6 +68,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
       ingestIntervalMs: Math.round(positive(flags.lakeInterval, '--lake-interval') * 1000),
       queryTimeoutMs: Math.round(positive(flags.lakeQueryTimeout, '--lake-query-timeout') * 1000),
       memoryLimit: flags.lakeMemory,
+      ...lakeS3Settings(flags),
     },
     console: { enabled: flags.console, sessionTtlSeconds: positive(flags.consoleSessionTtl, '--console-session-ttl') },
     ...(flags.tlsCert && flags.tlsKey ? { tls: { cert: readFileSync(flags.tlsCert), key: readFileSync(flags.tlsKey) } } : {}),
@@ -97,6 +102,35 @@ export async function serve(flags: ServeFlags): Promise<void> {
   });
   await cairn.close();
   process.stderr.write('Cairn stopped.\n');
+}
+
+/** The Lake in S3: `--lake-s3` or the config file's `"lake": {"bucket": "s3://...", "endpoint": URL}`. */
+function lakeS3Settings(flags: ServeFlags): { s3?: string; s3Endpoint?: string; cacheMb?: number } {
+  const file = flags.config ? configFileLake(flags.config) : {};
+  const s3 = flags.lakeS3 ?? file.bucket;
+  const endpoint = flags.lakeS3Endpoint ?? file.endpoint;
+  if (s3 !== undefined && !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(s3)) throw new Error(`--lake-s3 must be s3://bucket/prefix, not ${s3}`);
+  return {
+    ...(s3 !== undefined ? { s3 } : {}),
+    ...(endpoint !== undefined ? { s3Endpoint: endpoint } : {}),
+    ...(flags.lakeCacheMb !== undefined ? { cacheMb: positiveCount(flags.lakeCacheMb, '--lake-cache-mb') } : {}),
+  };
+}
+
+function configFileLake(path: string): { bucket?: string; endpoint?: string } {
+  const parsed = JSON.parse(readFileSync(path, 'utf8')) as { lake?: { bucket?: unknown; endpoint?: unknown } } | null;
+  const lake = parsed?.lake;
+  if (lake === undefined) return {};
+  if (typeof lake !== 'object' || lake === null) throw new Error(`${path}: "lake" must be an object`);
+  if (lake.bucket !== undefined && typeof lake.bucket !== 'string') throw new Error(`${path}: "lake.bucket" must be an s3://bucket/prefix URL`);
+  if (lake.endpoint !== undefined && typeof lake.endpoint !== 'string') throw new Error(`${path}: "lake.endpoint" must be a URL`);
+  return { ...(lake.bucket !== undefined ? { bucket: lake.bucket } : {}), ...(lake.endpoint !== undefined ? { endpoint: lake.endpoint } : {}) };
+}
+
+function positiveCount(value: string, flag: string): number {
+  const n = parseInteger(value, flag);
+  if (n < 1) throw new Error(`${flag} must be at least 1`);
+  return n;
 }
 
 function redactPassword(url: string): string {

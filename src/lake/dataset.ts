@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DatasetFile, DatasetStorage } from './dataset-storage.js';
 
 /**
  * A dataset is a directory of zstd Parquet files partitioned by UTC day (`day=YYYY-MM-DD/`).
@@ -40,6 +41,12 @@ export function liveFilesOfDay(dir: string): { live: string[]; covered: string[]
   } catch {
     return { live: [], covered: [], seqFiles: [] };
   }
+  const day = classifyDay(names);
+  return { live: day.live.map((n) => join(dir, n)), covered: day.covered.map((n) => join(dir, n)), seqFiles: day.seqFiles.map((n) => join(dir, n)) };
+}
+
+/** Sorts one day's file names into live ones (journal and audit files) and ones a merged file covers. Pure. */
+export function classifyDay(names: readonly string[]): { live: string[]; covered: string[]; seqFiles: string[] } {
   const ranges = names.flatMap((name) => {
     const range = parseSeqFileName(name);
     return range ? [{ name, ...range }] : [];
@@ -48,7 +55,29 @@ export function liveFilesOfDay(dir: string): { live: string[]; covered: string[]
   const coveredSet = new Set(covered);
   const seqFiles = ranges.filter((r) => !coveredSet.has(r.name)).map((r) => r.name);
   const audit = names.filter((n) => AUDIT_FILE.test(n));
-  return { live: [...seqFiles, ...audit].sort().map((n) => join(dir, n)), covered: covered.map((n) => join(dir, n)), seqFiles: seqFiles.sort().map((n) => join(dir, n)) };
+  return { live: [...seqFiles, ...audit].sort(), covered, seqFiles: seqFiles.sort() };
+}
+
+/** The live files of a dataset in any storage, oldest day first. */
+export async function liveFilesIn(storage: DatasetStorage, dataset: string): Promise<DatasetFile[]> {
+  const byDay = new Map<string, DatasetFile[]>();
+  for (const file of await storage.list(dataset)) {
+    const files = byDay.get(file.day) ?? [];
+    files.push(file);
+    byDay.set(file.day, files);
+  }
+  return [...byDay.keys()].sort().flatMap((day) => {
+    const files = byDay.get(day)!;
+    const live = new Set(classifyDay(files.map((f) => f.name)).live);
+    return files.filter((f) => live.has(f.name)).sort((a, b) => a.name.localeCompare(b.name));
+  });
+}
+
+/** Deletes every file of days older than `oldestDay` (retention by eventTime, as Lake does); returns the days dropped. */
+export async function dropDaysBeforeIn(storage: DatasetStorage, dataset: string, oldestDay: string): Promise<number> {
+  const old = (await storage.list(dataset)).filter((f) => f.day < oldestDay);
+  await storage.remove(dataset, old);
+  return new Set(old.map((f) => f.day)).size;
 }
 
 /** The day directories of a dataset, oldest first. */

@@ -13,3 +13,12 @@ export { liveFiles, datasetBytes, daysOf } from './dataset.js';
 export { ATHENA_COLUMNS, athenaDdl, athenaJsonColumns, toAthenaRow } from './athena.js';
 export type { AthenaDdlOptions } from './athena.js';
 export { onFirstUse } from './first-use.js';
+// Where datasets live: local disk or S3 (with a local cache)
+export { LocalDatasetStorage } from './dataset-storage.js';
+export type { DatasetStorage, DatasetFile, OpenedFiles } from './dataset-storage.js';
+export { S3DatasetStorage, parseS3Url } from './s3-dataset-storage.js';
+export type { S3DatasetStorageOptions } from './s3-dataset-storage.js';
+export { liveFilesIn, dropDaysBeforeIn } from './dataset.js';
+export { INGEST_LEASE } from './ingest-worker.js';
+export { hiveType, lakeAthenaDdl, lakeStoreLocation } from './lake-ddl.js';
+export type { LakeDdlOptions } from './lake-ddl.js';

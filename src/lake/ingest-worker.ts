@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import type { StoredEvent } from '../records/index.js';
+import type { JobLeases } from '../coordination/index.js';
 import type { EventDataStoreDoc } from '../services/index.js';
 import type { EventStore, LakeStateStore } from '../store/index.js';
 import { matchesAdvancedSelectors, toSelectable } from '../trails/index.js';
-import { daysOf, dropDaysBefore } from './dataset.js';
+import { dropDaysBeforeIn } from './dataset.js';
 import type { ParquetWriter } from './parquet-writer.js';
 import type { LakePaths } from './paths.js';
 import { dayOf, toLakeRow } from './schema.js';
@@ -18,9 +19,18 @@ export interface IngestOptions {
   intervalMs: number;
   batchEvents?: number;
   now?: () => number;
+  /**
+   * Several nodes on one store: only the node holding the `lake-ingest` lease ingests (checked
+   * before every batch). Absent: this process ingests.
+   */
+  leases?: JobLeases;
 }
 
 const HISTORY = 'history';
+/** A cursor set to 1 once any node used the Lake: from then on, whichever node holds the lease ingests. */
+const IN_USE = 'lake-in-use';
+export const INGEST_LEASE = 'lake-ingest';
+const WAIT_STEP_MS = 200;
 const DEFAULT_BATCH = 20_000;
 const BATCHES_PER_PASS = 50;
 const RETENTION_EVERY_MS = 3_600_000;
@@ -44,12 +54,15 @@ function storeTakes(store: EventDataStoreDoc, event: StoredEvent): boolean {
  * and every account's whole event history (the `event_history` table), as Parquet files by day.
  * Files are written before the cursor is committed; a crash in between rewrites a file covering a
  * superset of the same range, which supersedes the first (see dataset.ts). Compaction only merges
- * files below the committed cursor. A start/stop job like trail delivery, so it can run under a lease.
+ * files below the committed cursor. With `leases`, only the node holding `lake-ingest` ingests; the
+ * timer runs on every node so the lease moves when its holder dies.
  */
 export class LakeIngestWorker {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private lastRetention = 0;
+  private active = false;
+  private checking = false;
   private readonly now: () => number;
 
   constructor(private readonly o: IngestOptions) {
@@ -59,26 +72,66 @@ export class LakeIngestWorker {
   start(): void {
     if (this.timer) return;
     this.timer = setInterval(() => {
-      if (!this.running) void this.pass();
+      if (this.running || this.checking) return;
+      // Cheap until the Lake is used (here or on another node): no DuckDB is loaded, nothing is written.
+      this.checking = true;
+      this.inUse()
+        // Not after stop(): the store may be closing.
+        .then((used) => (used && !this.running && this.timer ? this.pass() : 0))
+        .catch((error: unknown) => this.o.logger.error({ err: error }, 'lake ingestion failed'))
+        .finally(() => (this.checking = false));
     }, this.o.intervalMs);
     this.timer.unref();
   }
 
   /** Whether the Lake was used in this store before: an event data store exists, or history was ingested. */
   async inUse(): Promise<boolean> {
-    return (await this.o.state.cursor(HISTORY)) > 0 || (await this.o.state.list('eventDataStore')).length > 0;
+    if (this.active) return true;
+    const used = (await this.o.state.cursor(IN_USE)) > 0 || (await this.o.state.cursor(HISTORY)) > 0 || (await this.o.state.list('eventDataStore')).length > 0;
+    this.active = used;
+    return used;
   }
 
-  /** Runs passes until the journal is followed to its end, or `maxWaitMs` has passed. */
+  /** Records (in the store, for every node) that the Lake is in use, so the lease holder ingests. */
+  async markInUse(): Promise<void> {
+    if ((await this.o.state.cursor(IN_USE)) === 0) await this.o.state.setCursor(IN_USE, 1);
+    this.active = true;
+  }
+
+  /** Whether this node may ingest now (it holds the lease, or there are no leases). */
+  private async leased(): Promise<boolean> {
+    return !this.o.leases || (await this.o.leases.hold(INGEST_LEASE));
+  }
+
+  /**
+   * Until the journal as it is now is ingested, or `maxWaitMs` has passed: the lease holder runs
+   * passes; another node waits for the holder's cursors (in the shared store) to get there.
+   */
   async catchUp(maxWaitMs: number): Promise<void> {
     const deadline = this.now() + maxWaitMs;
+    const target = await this.o.events.lastSeq();
     while (this.now() < deadline) {
       if (this.running) {
         await this.running;
         continue;
       }
-      if ((await this.pass()) === 0) return;
+      if (await this.leased()) {
+        if ((await this.pass()) === 0) return;
+      } else {
+        if (await this.cursorsReach(target)) return;
+        await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS));
+      }
     }
+  }
+
+  /** Whether event history and every enabled store are ingested up to `seq`. */
+  private async cursorsReach(seq: number): Promise<boolean> {
+    if ((await this.o.state.cursor(HISTORY)) < seq) return false;
+    for (const store of await this.o.state.list<EventDataStoreDoc>('eventDataStore')) {
+      if (store.status !== 'ENABLED' || store.audit) continue;
+      if (Math.max(await this.o.state.cursor(`store:${store.id}`), store.startSeq) < seq) return false;
+    }
+    return true;
   }
 
   /** One pass, logged on failure; passes never overlap. */
@@ -99,6 +152,7 @@ export class LakeIngestWorker {
 
   /** One pass: ingests what the journal holds beyond the cursors; returns how many events were read. */
   async runOnce(): Promise<number> {
+    if (!(await this.leased())) return 0;
     const stores = (await this.o.state.list<EventDataStoreDoc>('eventDataStore')).filter((s) => s.status === 'ENABLED' && !s.audit);
     const targets: Target[] = [
       { cursorName: HISTORY, cursor: await this.o.state.cursor(HISTORY), destination: (e) => this.o.paths.history(e.accountId) },
@@ -112,6 +166,8 @@ export class LakeIngestWorker {
     let read = 0;
     const touched = new Map<string, Set<string>>();
     for (let pass = 0; pass < BATCHES_PER_PASS; pass++) {
+      // Checked before every batch: a node that lost the lease stops at once; the new holder resumes from the cursors.
+      if (pass > 0 && !(await this.leased())) break;
       const from = Math.min(...targets.map((t) => t.cursor));
       const events = await this.o.events.readAfter(from, batch);
       if (events.length === 0) break;
@@ -165,7 +221,7 @@ export class LakeIngestWorker {
     if (this.now() - this.lastRetention >= RETENTION_EVERY_MS) {
       this.lastRetention = this.now();
       for (const store of await this.o.state.list<EventDataStoreDoc>('eventDataStore')) {
-        dropDaysBefore(this.o.paths.store(store.id), dayOf(this.now() - store.retentionPeriod * DAY_MS));
+        await dropDaysBeforeIn(this.o.writer.storage, this.o.paths.store(store.id), dayOf(this.now() - store.retentionPeriod * DAY_MS));
       }
     }
     return read;
@@ -173,6 +229,9 @@ export class LakeIngestWorker {
 
   /** Merges every day's small files now (benchmarks, tests, shutdown). */
   async compactAll(dirs: readonly string[]): Promise<void> {
-    for (const dir of dirs) for (const day of daysOf(dir)) await this.o.writer.compactDay(dir, day, true);
+    for (const dir of dirs) {
+      const days = new Set((await this.o.writer.storage.list(dir)).map((f) => f.day));
+      for (const day of [...days].sort()) await this.o.writer.compactDay(dir, day, true);
+    }
   }
 }

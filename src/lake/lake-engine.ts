@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { rmSync, statSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { AwsError } from '../api/index.js';
 import type { LakeBackend, LakeTableRef, QueryDoc, SampleQuery } from '../services/index.js';
 import type { LakeStateStore } from '../store/index.js';
-import { liveFiles } from './dataset.js';
+import { liveFilesIn } from './dataset.js';
+import type { OpenedFiles } from './dataset-storage.js';
 import type { ParquetWriter } from './parquet-writer.js';
 import type { LakePaths } from './paths.js';
 import { SandboxedQuery } from './query-engine.js';
@@ -31,7 +31,7 @@ export interface LakeEngineOptions {
 interface Pending {
   query: QueryDoc;
   sql: string;
-  tables: SandboxTable[];
+  tables: (SandboxTable & { dataset: string })[];
   sandbox?: SandboxedQuery;
   cancelled: boolean;
   timedOut: boolean;
@@ -77,7 +77,7 @@ export class LakeEngine implements LakeBackend {
 
   submit(query: QueryDoc, tables: ReadonlyMap<string, LakeTableRef>): void {
     const { sql, refs } = this.translate(query.statement, tables);
-    const sandboxTables = refs.map((ref) => ({ view: viewName(ref), dir: this.dirOf(ref), files: [] as string[] }));
+    const sandboxTables = refs.map((ref) => ({ view: viewName(ref), dataset: this.dirOf(ref), dir: this.dirOf(ref), files: [] as string[] }));
     const job: Pending = { query, sql, tables: sandboxTables, cancelled: false, timedOut: false };
     this.pending.set(query.id, job);
     this.queue.push(job);
@@ -132,15 +132,27 @@ export class LakeEngine implements LakeBackend {
     try {
       let output: QueryOutput | undefined;
       for (let attempt = 1; !output; attempt++) {
-        // The file list is taken when the query starts: what was ingested by then is in it.
-        for (const table of job.tables) table.files = liveFiles(table.dir);
-        bytesScanned = job.tables.reduce((sum, t) => sum + t.files.reduce((s, f) => s + fileSize(f), 0), 0);
-        job.sandbox = new SandboxedQuery(job.sql, job.tables, { memoryLimit: this.o.memoryLimit, threads: this.o.threads });
+        // The file list is taken when the query starts: what was ingested by then is in it. Files
+        // in S3 are fetched into the local cache and kept there until the query ends.
+        const opened: OpenedFiles[] = [];
         try {
+          bytesScanned = 0;
+          for (const table of job.tables) {
+            const live = await liveFilesIn(this.o.writer.storage, table.dataset);
+            bytesScanned += live.reduce((sum, f) => sum + f.bytes, 0);
+            const files = await this.o.writer.storage.open(table.dataset, live);
+            opened.push(files);
+            table.dir = files.dir;
+            table.files = files.paths;
+          }
+          if (job.cancelled || job.timedOut) throw new Error('INTERRUPT: the query was cancelled');
+          job.sandbox = new SandboxedQuery(job.sql, job.tables, { memoryLimit: this.o.memoryLimit, threads: this.o.threads });
           output = await job.sandbox.run();
         } catch (error) {
           // Compaction replaced a file between listing and opening: list again.
           if (attempt >= MAX_ATTEMPTS || job.cancelled || job.timedOut || !FILE_GONE.test(String(error))) throw error;
+        } finally {
+          for (const files of opened) files.release();
         }
       }
       await this.o.state.putResults(job.query.id, output.columns, output.rows);
@@ -193,8 +205,7 @@ export class LakeEngine implements LakeBackend {
   }
 
   deleteStoreData(storeId: string): Promise<void> {
-    rmSync(this.o.paths.store(storeId), { recursive: true, force: true });
-    return Promise.resolve();
+    return this.o.writer.storage.removeDataset(this.o.paths.store(storeId));
   }
 
   async writeAuditEvents(storeId: string, records: readonly Record<string, unknown>[]): Promise<void> {
@@ -207,14 +218,6 @@ export class LakeEngine implements LakeBackend {
       byDay.set(day, rows);
     }
     for (const [day, rows] of byDay) await this.o.writer.writeDay(this.o.paths.store(storeId), day, `a${Date.now()}-${randomUUID()}.parquet`, rows);
-  }
-}
-
-function fileSize(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0;
   }
 }
 

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { dayDir, ensureDir, liveFilesOfDay, seqFileName } from './dataset.js';
+import { classifyDay, parseSeqFileName, seqFileName } from './dataset.js';
 import type { SeqRange } from './dataset.js';
+import { LocalDatasetStorage } from './dataset-storage.js';
+import type { DatasetStorage } from './dataset-storage.js';
 import { readJsonColumns } from './schema.js';
 
 /** Rows per Parquet row group: small enough that time filters skip most of a day's file. */
@@ -15,25 +17,21 @@ function quote(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
 }
 
-function fsyncPath(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /**
  * Writes Parquet (zstd) files through an embedded DuckDB of its own: rows are shaped in JS
  * (`toLakeRow`), staged as JSON lines, converted by `read_json` with the Lake column types, sorted
- * by eventTime, written under a temporary name, fsynced and renamed into place.
+ * by eventTime, written to a local temporary file and handed to the storage (renamed into place on
+ * disk, uploaded to S3).
  */
 export class ParquetWriter {
   private connection: Promise<DuckDBConnection> | undefined;
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly threads = 1) {}
+  constructor(
+    private readonly threads = 1,
+    /** Where datasets live; the Lake engine and ingestion read it from here. */
+    readonly storage: DatasetStorage = new LocalDatasetStorage(),
+  ) {}
 
   private connect(): Promise<DuckDBConnection> {
     this.connection ??= (async () => {
@@ -52,11 +50,10 @@ export class ParquetWriter {
     return next;
   }
 
-  /** Writes rows of one day as `name` in the day's directory; returns the file's path. */
-  writeDay(datasetDir: string, day: string, name: string, rows: readonly object[]): Promise<string> {
+  /** Writes rows of one day as `name` in the dataset's day partition. */
+  writeDay(dataset: string, day: string, name: string, rows: readonly object[]): Promise<void> {
     return this.serial(async () => {
-      const dir = dayDir(datasetDir, day);
-      ensureDir(dir);
+      const dir = this.storage.scratchDir(dataset, day);
       const staged = join(dir, `.staged-${randomUUID()}.json`);
       const temporary = join(dir, `.tmp-${randomUUID()}.parquet`);
       try {
@@ -66,11 +63,7 @@ export class ParquetWriter {
           `COPY (SELECT * FROM read_json(${quote(staged)}, format='newline_delimited', columns=${readJsonColumns()}, maximum_object_size=16777216) ORDER BY eventTime)` +
             ` TO ${quote(temporary)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_SIZE})`,
         );
-        fsyncPath(temporary);
-        const target = join(dir, name);
-        renameSync(temporary, target);
-        fsyncPath(dir);
-        return target;
+        await this.storage.put(dataset, day, name, temporary);
       } finally {
         rmSync(staged, { force: true });
         rmSync(temporary, { force: true });
@@ -78,36 +71,37 @@ export class ParquetWriter {
     });
   }
 
-  writeJournalRange(datasetDir: string, day: string, range: SeqRange, rows: readonly object[]): Promise<string> {
-    return this.writeDay(datasetDir, day, seqFileName(range), rows);
+  writeJournalRange(dataset: string, day: string, range: SeqRange, rows: readonly object[]): Promise<void> {
+    return this.writeDay(dataset, day, seqFileName(range), rows);
   }
 
   /**
    * Merges a day's journal files into one once there are enough of them. The merged file is named
-   * by the union of their ranges, so it supersedes them even if the process dies before they are deleted.
+   * by the union of their ranges, so it supersedes them even if the process dies before they are
+   * deleted. (That name was never used before: a name covering several files' ranges is only ever
+   * made here, from the same events, so files stay immutable.)
    */
-  compactDay(datasetDir: string, day: string, force = false): Promise<boolean> {
+  compactDay(dataset: string, day: string, force = false): Promise<boolean> {
     return this.serial(async () => {
-      const dir = dayDir(datasetDir, day);
-      const { seqFiles, covered } = liveFilesOfDay(dir);
-      for (const file of covered) rmSync(file, { force: true });
+      const { seqFiles, covered } = classifyDay((await this.storage.list(dataset, day)).map((f) => f.name));
+      if (covered.length > 0) await this.storage.remove(dataset, covered.map((name) => ({ day, name })));
       if (seqFiles.length < (force ? 2 : COMPACT_AT_FILES)) return false;
-      const ranges = seqFiles.map((f) => /(\d{16})-(\d{16})\.parquet$/.exec(f)).flatMap((m) => (m ? [{ from: Number(m[1]), to: Number(m[2]) }] : []));
+      const ranges = seqFiles.flatMap((name) => parseSeqFileName(name) ?? []);
       const merged = { from: Math.min(...ranges.map((r) => r.from)), to: Math.max(...ranges.map((r) => r.to)) };
-      const temporary = join(dir, `.tmp-${randomUUID()}.parquet`);
+      const inputs = await this.storage.open(dataset, seqFiles.map((name) => ({ day, name })));
+      const temporary = join(this.storage.scratchDir(dataset, day), `.tmp-${randomUUID()}.parquet`);
       try {
         const connection = await this.connect();
-        const list = `[${seqFiles.map(quote).join(', ')}]`;
+        const list = `[${inputs.paths.map(quote).join(', ')}]`;
         await connection.run(
           `COPY (SELECT * FROM read_parquet(${list}) ORDER BY eventTime) TO ${quote(temporary)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_SIZE})`,
         );
-        fsyncPath(temporary);
-        renameSync(temporary, join(dir, seqFileName(merged)));
-        fsyncPath(dir);
+        await this.storage.put(dataset, day, seqFileName(merged), temporary);
       } finally {
+        inputs.release();
         rmSync(temporary, { force: true });
       }
-      for (const file of seqFiles) rmSync(file, { force: true });
+      await this.storage.remove(dataset, seqFiles.map((name) => ({ day, name })));
       return true;
     });
   }
