@@ -22,7 +22,7 @@ import type { UpstreamMap } from './proxy/index.js';
 import type { UserIdentity } from './records/index.js';
 import { iamUserKey, unknownIdentity, withKnownUser } from './recorder/index.js';
 import { GroupCommitter } from './journal/index.js';
-import { LakeEngine, LakeIngestWorker, LakePaths, onFirstUse, ParquetWriter } from './lake/index.js';
+import { ImportRunner, LakeEngine, LakeIngestWorker, LakePaths, onFirstUse, ParquetWriter } from './lake/index.js';
 import { CloudTrailService } from './services/index.js';
 import type { CairnStore, Credential } from './store/index.js';
 import type { CredentialCheck } from './console/index.js';
@@ -62,6 +62,8 @@ export interface LakeConfig {
   ingestIntervalMs: number;
   queryTimeoutMs: number;
   memoryLimit: string;
+  /** Lake imports write their events every this many log files at most (default 200). */
+  importBatchFiles?: number;
 }
 
 export interface ConsoleConfig {
@@ -120,6 +122,8 @@ const SHUTDOWN_GRACE_MS = 5_000;
 const RETENTION_BATCH = 5_000;
 /** How long the first Lake operation waits for event history to be ingested before it goes on. */
 const LAKE_CATCH_UP_MS = 20_000;
+/** How often ongoing Lake imports not running in this process are looked for (after a restart, a lost lease). */
+const IMPORT_POLL_MS = 10_000;
 
 /** Opens the store named by the configuration (for the server and for offline commands). */
 export function openStore(config: { dataDir: string }): CairnStore {
@@ -212,6 +216,16 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
     await lake.ingest.catchUp(LAKE_CATCH_UP_MS);
   });
   if (await lake.ingest.inUse()) lake.ingest.start();
+  // Lake imports (StartImport): read from the bucket store, written into the stores' datasets.
+  const imports = new ImportRunner({
+    state: store.lake,
+    buckets,
+    backend: lake.engine,
+    leases,
+    logger,
+    pollMs: IMPORT_POLL_MS,
+    ...(config.lake?.importBatchFiles ? { batchFiles: config.lake.importBatchFiles } : {}),
+  });
   const service = new CloudTrailService({
     events: store.events,
     tokenKey,
@@ -220,6 +234,7 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
     encryption: buckets.supportsEncryption,
     ...(keyService ? { kmsKeyState: (key: string) => keyService.keyState(key) } : {}),
     lake: { state: lakeState, events: store.events, backend: lake.engine, newId: () => randomUUID() },
+    imports: { state: lakeState, runner: imports, newId: () => randomUUID() },
   });
   const delivery = new DeliveryWorker({
     trails: store.trails,
@@ -247,6 +262,7 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
   });
   const upkeep = startUpkeep(store, config.retentionDays, logger, leases);
   delivery.start();
+  imports.startPolling();
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `${config.tls ? 'https' : 'http'}://${host}:${address.port}`;
@@ -262,6 +278,7 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
         clearInterval(upkeep);
         await delivery.stop();
         await lake.ingest.stop();
+        await imports.close();
         await leases.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

@@ -43,6 +43,7 @@ program
   .option('--notify-webhook <url>', 'HTTP URL that receives delivery notifications (when there is no --sns-endpoint)')
   .option('--kms-endpoint <url>', "KMS API endpoint: checks trails' KmsKeyId; data keys for encrypted local buckets")
   .option('--lake-interval <seconds>', 'how often CloudTrail Lake ingests new events into event data stores', String(DEFAULTS.lake.ingestIntervalMs / 1000))
+  .option('--import-batch-files <n>', 'Lake imports (StartImport) write their events every <n> log files at most', '200')
   .option('--lake-query-timeout <seconds>', 'CloudTrail Lake queries running longer are TIMED_OUT', String(DEFAULTS.lake.queryTimeoutMs / 1000))
   .option('--lake-memory <size>', 'DuckDB memory limit of each CloudTrail Lake query', DEFAULTS.lake.memoryLimit)
   .option('--no-console', 'do not serve the web console under /console')

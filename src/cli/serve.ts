@@ -30,6 +30,7 @@ export interface ServeFlags {
   lakeInterval: string;
   lakeQueryTimeout: string;
   lakeMemory: string;
+  importBatchFiles: string;
   console: boolean;
   consoleSessionTtl: string;
 }
@@ -63,6 +64,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
       ingestIntervalMs: Math.round(positive(flags.lakeInterval, '--lake-interval') * 1000),
       queryTimeoutMs: Math.round(positive(flags.lakeQueryTimeout, '--lake-query-timeout') * 1000),
       memoryLimit: flags.lakeMemory,
+      importBatchFiles: parseInteger(flags.importBatchFiles, '--import-batch-files'),
     },
     console: { enabled: flags.console, sessionTtlSeconds: positive(flags.consoleSessionTtl, '--console-session-ttl') },
     ...(flags.tlsCert && flags.tlsKey ? { tls: { cert: readFileSync(flags.tlsCert), key: readFileSync(flags.tlsKey) } } : {}),

@@ -13,3 +13,7 @@ export { liveFiles, datasetBytes } from './dataset.js';
 export { ATHENA_COLUMNS, athenaDdl, athenaJsonColumns, toAthenaRow } from './athena.js';
 export type { AthenaDdlOptions } from './athena.js';
 export { onFirstUse } from './first-use.js';
+// Lake imports (StartImport)
+export { ImportRunner } from './import-runner.js';
+export type { ImportRunnerOptions } from './import-runner.js';
+export { selectArchiveKeys, deliveryTime } from './import-plan.js';

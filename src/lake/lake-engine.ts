@@ -197,7 +197,7 @@ export class LakeEngine implements LakeBackend {
     return Promise.resolve();
   }
 
-  async writeAuditEvents(storeId: string, records: readonly Record<string, unknown>[]): Promise<void> {
+  async writeAuditEvents(storeId: string, records: readonly Record<string, unknown>[], fileTag?: string): Promise<void> {
     const byDay = new Map<string, object[]>();
     for (const record of records) {
       const time = Date.parse(String(record.eventTime));
@@ -206,7 +206,7 @@ export class LakeEngine implements LakeBackend {
       rows.push(toLakeRow(record, time));
       byDay.set(day, rows);
     }
-    for (const [day, rows] of byDay) await this.o.writer.writeDay(this.o.paths.store(storeId), day, `a${Date.now()}-${randomUUID()}.parquet`, rows);
+    for (const [day, rows] of byDay) await this.o.writer.writeDay(this.o.paths.store(storeId), day, `a${fileTag ?? `${Date.now()}-${randomUUID()}`}.parquet`, rows);
   }
 }
 

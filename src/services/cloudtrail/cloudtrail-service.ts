@@ -9,6 +9,8 @@ import { trailHandlers } from './trails.js';
 import type { LakeDeps } from './event-data-stores.js';
 import { eventDataStoreHandlers } from './event-data-stores.js';
 import { queryHandlers } from './lake-queries.js';
+import type { ImportDeps } from './imports.js';
+import { importHandlers } from './imports.js';
 import type { CallContext, OperationOutput } from './types.js';
 
 type Handler = (input: Input, ctx: CallContext) => Promise<OperationOutput>;
@@ -28,6 +30,8 @@ export class CloudTrailService {
     kmsKeyState?: (keyId: string) => Promise<'enabled' | 'disabled' | 'missing'>;
     /** CloudTrail Lake: event data stores, queries, channels (absent: those operations are unsupported). */
     lake?: LakeDeps;
+    /** Lake imports (StartImport ...): their runner (absent: those operations are unsupported). */
+    imports?: ImportDeps;
   }) {
     const tokens = new PageTokens(deps.tokenKey);
     this.handlers = {
@@ -40,6 +44,7 @@ export class CloudTrailService {
         kmsKeyState: deps.kmsKeyState,
       }),
       ...(deps.lake ? { ...eventDataStoreHandlers(deps.lake), ...queryHandlers(deps.lake) } : {}),
+      ...(deps.imports ? importHandlers(deps.imports) : {}),
     };
     this.extensions = {
       SearchEvents: (input, ctx) => searchEvents(input, ctx, deps.events, tokens),
