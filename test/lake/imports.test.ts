@@ -139,7 +139,7 @@ void describe('Lake imports from a trail archive', { skip: missing }, () => {
 
     const failures = await ct.send(new ListImportFailuresCommand({ ImportId: started.ImportId }));
     assert.equal(failures.Failures?.length, 1);
-    const failure = failures.Failures![0];
+    const failure = failures.Failures?.[0];
     assert.equal(failure!.Location, `s3://archive/${corrupt.key}`);
     assert.equal(failure!.Status, 'FAILED');
     assert.ok(failure!.ErrorType && failure!.ErrorMessage && failure!.LastUpdatedTime instanceof Date);
