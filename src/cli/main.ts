@@ -94,7 +94,9 @@ program
   .option('--endpoint-url <url>', 'run on a Cairn server (StartQuery) instead of the data directory')
   .option('--region <region>', 'region of the event data stores', undefined)
   .option('--account-id <id>', 'account whose stores and event history are read (data directory)', DEFAULTS.accountId)
-  .option('--archive <path...>', 'trail archive directories or files, queried as Athena\'s cloudtrail_logs table')
+  .option('--archive <path...>', 'trail archive directories or files, or s3://bucket/prefix, queried as Athena\'s cloudtrail_logs table')
+  .option('--s3-endpoint <url>', 'S3 API endpoint for --archive s3://... (credentials from the environment)')
+  .option('--kms-endpoint <url>', 'KMS API endpoint, to read --archive log files encrypted in local buckets')
   .addOption(dataDir())
   .addOption(new Option('--output <format>', 'output format').choices(['table', 'csv', 'json']).default('table'))
   .action(queryCommand);
