@@ -22,7 +22,7 @@ import type { UpstreamMap } from './proxy/index.js';
 import type { UserIdentity } from './records/index.js';
 import { iamUserKey, unknownIdentity, withKnownUser } from './recorder/index.js';
 import { GroupCommitter } from './journal/index.js';
-import { ImportRunner, LakeEngine, LakeIngestWorker, LakePaths, onFirstUse, ParquetWriter } from './lake/index.js';
+import { ImportRunner, LakeEngine, ResultDelivery, LakeIngestWorker, LakePaths, onFirstUse, ParquetWriter } from './lake/index.js';
 import { CloudTrailService } from './services/index.js';
 import type { CairnStore, Credential } from './store/index.js';
 import type { CredentialCheck } from './console/index.js';
@@ -124,6 +124,8 @@ const RETENTION_BATCH = 5_000;
 const LAKE_CATCH_UP_MS = 20_000;
 /** How often ongoing Lake imports not running in this process are looked for (after a restart, a lost lease). */
 const IMPORT_POLL_MS = 10_000;
+/** How often finished queries with a pending DeliveryS3Uri are looked for. */
+const RESULT_DELIVERY_POLL_MS = 500;
 
 /** Opens the store named by the configuration (for the server and for offline commands). */
 export function openStore(config: { dataDir: string }): CairnStore {
@@ -226,6 +228,7 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
     pollMs: IMPORT_POLL_MS,
     ...(config.lake?.importBatchFiles ? { batchFiles: config.lake.importBatchFiles } : {}),
   });
+  const resultDelivery = new ResultDelivery({ state: store.lake, buckets, logger, pollMs: RESULT_DELIVERY_POLL_MS });
   const service = new CloudTrailService({
     events: store.events,
     tokenKey,
@@ -233,7 +236,7 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
     bucketExists: (b) => buckets.bucketExists(b),
     encryption: buckets.supportsEncryption,
     ...(keyService ? { kmsKeyState: (key: string) => keyService.keyState(key) } : {}),
-    lake: { state: lakeState, events: store.events, backend: lake.engine, newId: () => randomUUID() },
+    lake: { state: lakeState, events: store.events, backend: lake.engine, newId: () => randomUUID(), bucketExists: (b) => buckets.bucketExists(b) },
     imports: { state: lakeState, runner: imports, newId: () => randomUUID() },
   });
   const delivery = new DeliveryWorker({
@@ -263,6 +266,7 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
   const upkeep = startUpkeep(store, config.retentionDays, logger, leases);
   delivery.start();
   imports.startPolling();
+  resultDelivery.start();
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `${config.tls ? 'https' : 'http'}://${host}:${address.port}`;
@@ -279,6 +283,7 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
         await delivery.stop();
         await lake.ingest.stop();
         await imports.close();
+        await resultDelivery.stop();
         await leases.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

@@ -17,3 +17,6 @@ export { onFirstUse } from './first-use.js';
 export { ImportRunner } from './import-runner.js';
 export type { ImportRunnerOptions } from './import-runner.js';
 export { selectArchiveKeys, deliveryTime } from './import-plan.js';
+// Query result delivery (StartQuery DeliveryS3Uri)
+export { ResultDelivery, resultLocation } from './result-delivery.js';
+export type { ResultDeliveryOptions } from './result-delivery.js';
