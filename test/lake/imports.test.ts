@@ -101,7 +101,7 @@ void describe('Lake imports from a trail archive', { skip: missing }, () => {
     const last = Math.max(...eventsOf(logs).map((e) => e.eventTime));
     corrupt = corruptObject('trails/', ACCOUNT, REGION, last);
     await upload(s3, 'archive', [...logs, corrupt, ...noiseObjects('trails/', ACCOUNT), { key: 'elsewhere/x.json.gz', body: logs[0]!.body, events: [] }]);
-    big = Array.from({ length: 4 }, (_, copy) => stratusObjects('', copy + 1)).flat();
+    big = Array.from({ length: 2 }, (_, copy) => stratusObjects('', copy + 1)).flat();
     await upload(s3, 'big-archive', big);
     // One file per batch: a stop or a crash lands between batches.
     cairn = await CairnProcess.start(['--auth', 'off', '--s3-endpoint', moto.url, '--import-batch-files', '1'], undefined, CREDS);
