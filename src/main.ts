@@ -22,7 +22,7 @@ import type { UpstreamMap } from './proxy/index.js';
 import type { UserIdentity } from './records/index.js';
 import { iamUserKey, unknownIdentity, withKnownUser } from './recorder/index.js';
 import { GroupCommitter, IntakeLog, withReadYourWrites } from './journal/index.js';
-import { LakeEngine, LakeIngestWorker, LakePaths, onFirstUse, ParquetWriter } from './lake/index.js';
+import { ImportRunner, LakeEngine, LakeIngestWorker, LakePaths, onFirstUse, ParquetWriter, ResultDelivery } from './lake/index.js';
 import type { DatasetStorage } from './lake/index.js';
 import { LocalDatasetStorage, parseS3Url, S3DatasetStorage } from './lake/index.js';
 import { AuditEventsService, CloudTrailService } from './services/index.js';
@@ -72,6 +72,8 @@ export interface LakeConfig {
   s3Endpoint?: string;
   /** The local cache of Lake files read from S3, in MiB (default 1024). */
   cacheMb?: number;
+  /** Lake imports write their events every this many log files at most (default 200). */
+  importBatchFiles?: number;
 }
 
 export interface ConsoleConfig {
@@ -134,6 +136,10 @@ const RETENTION_BATCH = 5_000;
 const ADMIN_KEY_CLAIM_MS = 120_000;
 /** How long the first Lake operation waits for event history to be ingested before it goes on. */
 const LAKE_CATCH_UP_MS = 20_000;
+/** How often ongoing Lake imports not running in this process are looked for (after a restart, a lost lease). */
+const IMPORT_POLL_MS = 10_000;
+/** How often finished queries with a pending DeliveryS3Uri are looked for. */
+const RESULT_DELIVERY_POLL_MS = 500;
 
 /** Opens the store named by the configuration (for the server and for offline commands). */
 export function openStore(config: { dataDir: string }): CairnStore {
@@ -232,6 +238,17 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
   });
   lake.ingest.start();
   if (config.store !== undefined && !config.lake?.s3) logger.warn('the Lake is on this node\'s disk: with several nodes, give every node --lake-s3 so each sees every event data store');
+  // Lake imports (StartImport): read from the bucket store, written into the stores' datasets.
+  const imports = new ImportRunner({
+    state: store.lake,
+    buckets,
+    backend: lake.engine,
+    leases,
+    logger,
+    pollMs: IMPORT_POLL_MS,
+    ...(config.lake?.importBatchFiles ? { batchFiles: config.lake.importBatchFiles } : {}),
+  });
+  const resultDelivery = new ResultDelivery({ state: store.lake, buckets, logger, pollMs: RESULT_DELIVERY_POLL_MS });
   const service = new CloudTrailService({
     events,
     tokenKey,
@@ -239,7 +256,8 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
     bucketExists: (b) => buckets.bucketExists(b),
     encryption: buckets.supportsEncryption,
     ...(keyService ? { kmsKeyState: (key: string) => keyService.keyState(key) } : {}),
-    lake: { state: lakeState, events, backend: lake.engine, newId: () => randomUUID() },
+    lake: { state: lakeState, events, backend: lake.engine, newId: () => randomUUID(), bucketExists: (b) => buckets.bucketExists(b) },
+    imports: { state: lakeState, runner: imports, newId: () => randomUUID() },
   });
   const delivery = new DeliveryWorker({
     trails: store.trails,
@@ -273,6 +291,8 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
   });
   const upkeep = startUpkeep(store, config.retentionDays, logger, leases);
   delivery.start();
+  imports.startPolling();
+  resultDelivery.start();
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `${config.tls ? 'https' : 'http'}://${host}:${address.port}`;
@@ -288,6 +308,8 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
         clearInterval(upkeep);
         await delivery.stop();
         await lake.ingest.stop();
+        await imports.close();
+        await resultDelivery.stop();
         await leases.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());

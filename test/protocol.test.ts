@@ -128,7 +128,7 @@ void describe('AWS JSON 1.1 protocol, SigV4 and SearchEvents over raw HTTP', () 
   void it('a modelled CloudTrail operation Cairn has not built: an AWS-shaped 400 error, not a crash', async () => {
     for (const [operation, input] of [
       ['GetDashboard', { DashboardId: 'my-dashboard' }],
-      ['ListImports', {}],
+      ['ListDashboards', {}],
       ['CreateDashboard', { Name: 'my-dashboard' }],
     ] as const) {
       const response = await jsonCall(cairn.url, `${TARGET}.${operation}`, JSON.stringify(input), admin);

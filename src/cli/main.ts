@@ -44,6 +44,7 @@ program
   .option('--notify-webhook <url>', 'HTTP URL that receives delivery notifications (when there is no --sns-endpoint)')
   .option('--kms-endpoint <url>', "KMS API endpoint: checks trails' KmsKeyId; data keys for encrypted local buckets")
   .option('--lake-interval <seconds>', 'how often CloudTrail Lake ingests new events into event data stores', String(DEFAULTS.lake.ingestIntervalMs / 1000))
+  .option('--import-batch-files <n>', 'Lake imports (StartImport) write their events every <n> log files at most', '200')
   .option('--lake-query-timeout <seconds>', 'CloudTrail Lake queries running longer are TIMED_OUT', String(DEFAULTS.lake.queryTimeoutMs / 1000))
   .option('--lake-memory <size>', 'DuckDB memory limit of each CloudTrail Lake query', DEFAULTS.lake.memoryLimit)
   .option('--lake-s3 <s3://bucket/prefix>', 'keep event data stores and event history as Parquet in S3 (every node must share it); default: <data-dir>/lake')
@@ -98,7 +99,9 @@ program
   .option('--endpoint-url <url>', 'run on a Cairn server (StartQuery) instead of the data directory')
   .option('--region <region>', 'region of the event data stores', undefined)
   .option('--account-id <id>', 'account whose stores and event history are read (data directory)', DEFAULTS.accountId)
-  .option('--archive <path...>', 'trail archive directories or files, queried as Athena\'s cloudtrail_logs table')
+  .option('--archive <path...>', 'trail archive directories or files, or s3://bucket/prefix, queried as Athena\'s cloudtrail_logs table')
+  .option('--s3-endpoint <url>', 'S3 API endpoint for --archive s3://... (credentials from the environment)')
+  .option('--kms-endpoint <url>', 'KMS API endpoint, to read --archive log files encrypted in local buckets')
   .addOption(dataDir())
   .addOption(new Option('--output <format>', 'output format').choices(['table', 'csv', 'json']).default('table'))
   .action(queryCommand);

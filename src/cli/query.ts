@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { cloudtrailModel } from '../api/index.js';
-import { readArchive } from '../import/index.js';
+import { S3Buckets } from '../buckets/index.js';
+import { readArchive, readObjectBody } from '../import/index.js';
 import { athenaJsonColumns, SandboxedQuery, toAthenaRow, translateQuery, liveFiles } from '../lake/index.js';
 import type { QueryOutput, SandboxTable } from '../lake/index.js';
-import { DEFAULTS, openLake, openStore } from '../main.js';
+import { DEFAULTS, openLake, openObjectDecryptor, openStore } from '../main.js';
 import type { EventDataStoreDoc } from '../services/index.js';
 import { EVENT_HISTORY_TABLE } from '../services/index.js';
 import { JsonApiClient } from './api-client.js';
@@ -19,6 +20,10 @@ export interface QueryFlags {
   accountId: string;
   output: string;
   archive?: string[];
+  /** S3 API endpoint for `--archive s3://bucket/prefix` (credentials from the environment). */
+  s3Endpoint?: string;
+  /** KMS API endpoint, to read log files envelope-encrypted in local buckets. */
+  kmsEndpoint?: string;
 }
 
 const TARGET = cloudtrailModel.metadata.targetPrefix;
@@ -30,7 +35,7 @@ const TARGET = cloudtrailModel.metadata.targetPrefix;
  */
 export async function queryCommand(sql: string, flags: QueryFlags): Promise<void> {
   const started = performance.now();
-  const output = flags.archive ? await queryArchive(sql, flags.archive) : flags.endpointUrl ? await queryServer(sql, flags) : await queryDataDir(sql, flags);
+  const output = flags.archive ? await queryArchive(sql, flags.archive, flags) : flags.endpointUrl ? await queryServer(sql, flags) : await queryDataDir(sql, flags);
   const ms = performance.now() - started;
   process.stdout.write(render(output, flags.output));
   process.stderr.write(`(${output.rows.length} rows in ${ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(2)} s`})\n`);
@@ -81,15 +86,49 @@ async function queryDataDir(sql: string, flags: QueryFlags): Promise<QueryOutput
   }
 }
 
+const S3_ARCHIVE = /^s3:\/\/([^/]+)\/?(.*)$/;
+/** Objects of an S3 archive read as records; digests and anything else are not. */
+const S3_LOG_KEY = /\.json(\.gz)?$/;
+
+/**
+ * The record texts of trail archives: local files and directories (log files envelope-encrypted in a
+ * Cairn local bucket are decrypted with the KMS at `--kms-endpoint`), and `s3://bucket/prefix` read
+ * object by object from the S3 endpoint (SSE-KMS objects come back decrypted from S3 itself).
+ */
+async function* archiveRecords(paths: readonly string[], flags: Pick<QueryFlags, 'region' | 's3Endpoint' | 'kmsEndpoint'>): AsyncGenerator<string> {
+  const region = flags.region ?? DEFAULTS.region;
+  const local = paths.filter((p) => !S3_ARCHIVE.test(p));
+  if (local.length > 0) {
+    const decryptor = openObjectDecryptor({ region, ...(flags.kmsEndpoint ? { kmsEndpoint: flags.kmsEndpoint } : {}) });
+    for await (const batch of readArchive(local, { decrypt: (path) => decryptor.read(path) })) {
+      if (batch.done?.status === 'failed') process.stderr.write(`skipped ${batch.done.file}: ${batch.done.reason ?? 'unreadable'}\n`);
+      for (const entry of batch.entries) yield entry.raw;
+    }
+  }
+  const remote = paths.filter((p) => S3_ARCHIVE.test(p));
+  if (remote.length === 0) return;
+  const s3 = new S3Buckets({ endpoint: flags.s3Endpoint ?? `https://s3.${region}.amazonaws.com`, region });
+  for (const uri of remote) {
+    const [, bucket, prefix] = S3_ARCHIVE.exec(uri)!;
+    for (const key of await s3.listKeys(bucket!, prefix ?? '')) {
+      if (!S3_LOG_KEY.test(key) || key.split('/').includes('CloudTrail-Digest')) continue;
+      const object = await s3.getObject(bucket!, key);
+      if (!object) continue;
+      for await (const batch of readObjectBody(key, object.body)) {
+        if (batch.done?.status === 'failed') process.stderr.write(`skipped s3://${bucket}/${key}: ${batch.done.reason ?? 'unreadable'}\n`);
+        for (const entry of batch.entries) yield entry.raw;
+      }
+    }
+  }
+}
+
 /** Raw trail files as Athena's `cloudtrail_logs` table (any table name starting with cloudtrail_logs). */
-async function queryArchive(sql: string, paths: readonly string[]): Promise<QueryOutput> {
+async function queryArchive(sql: string, paths: readonly string[], flags: Pick<QueryFlags, 'region' | 's3Endpoint' | 'kmsEndpoint'>): Promise<QueryOutput> {
   const dir = mkdtempSync(join(tmpdir(), 'cairn-archive-'));
   try {
     const file = join(dir, 'records.json');
     const lines: string[] = [];
-    for await (const batch of readArchive(paths)) {
-      for (const entry of batch.entries) lines.push(JSON.stringify(toAthenaRow(JSON.parse(entry.raw) as Record<string, unknown>)));
-    }
+    for await (const raw of archiveRecords(paths, flags)) lines.push(JSON.stringify(toAthenaRow(JSON.parse(raw) as Record<string, unknown>)));
     writeFileSync(file, lines.join('\n') + '\n');
     const names = [...sql.matchAll(/\b(?:from|join)\s+"?([A-Za-z_]\w*)"?/gi)].map((m) => m[1]!.toLowerCase()).filter((n) => n.startsWith('cloudtrail_logs'));
     const translated = translateQuery(sql, new Map(names.map((n) => [n, 'cloudtrail_logs'])));

@@ -35,6 +35,7 @@ export interface ServeFlags {
   lakeS3?: string;
   lakeS3Endpoint?: string;
   lakeCacheMb?: string;
+  importBatchFiles: string;
   console: boolean;
   consoleSessionTtl: string;
 }
@@ -69,6 +70,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
       queryTimeoutMs: Math.round(positive(flags.lakeQueryTimeout, '--lake-query-timeout') * 1000),
       memoryLimit: flags.lakeMemory,
       ...lakeS3Settings(flags),
+      importBatchFiles: parseInteger(flags.importBatchFiles, '--import-batch-files'),
     },
     console: { enabled: flags.console, sessionTtlSeconds: positive(flags.consoleSessionTtl, '--console-session-ttl') },
     ...(flags.tlsCert && flags.tlsKey ? { tls: { cert: readFileSync(flags.tlsCert), key: readFileSync(flags.tlsKey) } } : {}),

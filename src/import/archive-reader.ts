@@ -178,6 +178,21 @@ export async function* readListedFiles(listing: ArchiveListing, options: ReadOpt
   }
 }
 
+/**
+ * Reads one object already in memory (an S3 object, a bucket-store object): gzip or JSON text, split
+ * into records in batches, ending with a batch carrying `done`, exactly as a file on disk is read.
+ * `label` names it in results (and supplies account and region from an S3 delivery file name).
+ */
+export async function* readObjectBody(label: string, body: Buffer, options: ReadOptions = {}): AsyncGenerator<ArchiveBatch> {
+  const ctx: ReadContext = {
+    batchSize: Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE),
+    fallback: options.fallback ?? {},
+    logstash: options.logstashTimestamp ?? true,
+    bytes: body.length,
+  };
+  yield* readStream(label, bufferSource(body), true, ctx, () => body.length, 0);
+}
+
 /** Longest stretch of synchronous small-file reading before yielding to the event loop. */
 const BREATH_MS = 50;
 /** Files up to this size on disk are read in one go; larger ones are streamed. */

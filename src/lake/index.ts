@@ -22,3 +22,10 @@ export { liveFilesIn, dropDaysBeforeIn } from './dataset.js';
 export { INGEST_LEASE } from './ingest-worker.js';
 export { hiveType, lakeAthenaDdl, lakeStoreLocation } from './lake-ddl.js';
 export type { LakeDdlOptions } from './lake-ddl.js';
+// Lake imports (StartImport)
+export { ImportRunner } from './import-runner.js';
+export type { ImportRunnerOptions } from './import-runner.js';
+export { selectArchiveKeys, deliveryTime } from './import-plan.js';
+// Query result delivery (StartQuery DeliveryS3Uri)
+export { ResultDelivery, resultLocation } from './result-delivery.js';
+export type { ResultDeliveryOptions } from './result-delivery.js';

@@ -208,7 +208,7 @@ export class LakeEngine implements LakeBackend {
     return this.o.writer.storage.removeDataset(this.o.paths.store(storeId));
   }
 
-  async writeAuditEvents(storeId: string, records: readonly Record<string, unknown>[]): Promise<void> {
+  async writeAuditEvents(storeId: string, records: readonly Record<string, unknown>[], fileTag?: string): Promise<void> {
     const byDay = new Map<string, object[]>();
     for (const record of records) {
       const time = Date.parse(String(record.eventTime));
@@ -217,7 +217,7 @@ export class LakeEngine implements LakeBackend {
       rows.push(toLakeRow(record, time));
       byDay.set(day, rows);
     }
-    for (const [day, rows] of byDay) await this.o.writer.writeDay(this.o.paths.store(storeId), day, `a${Date.now()}-${randomUUID()}.parquet`, rows);
+    for (const [day, rows] of byDay) await this.o.writer.writeDay(this.o.paths.store(storeId), day, `a${fileTag ?? `${Date.now()}-${randomUUID()}`}.parquet`, rows);
   }
 }
 

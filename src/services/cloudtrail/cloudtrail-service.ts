@@ -10,6 +10,8 @@ import type { LakeDeps } from './event-data-stores.js';
 import { eventDataStoreHandlers } from './event-data-stores.js';
 import { queryHandlers } from './lake-queries.js';
 import { channelHandlers } from './channels.js';
+import type { ImportDeps } from './imports.js';
+import { importHandlers } from './imports.js';
 import type { CallContext, OperationOutput } from './types.js';
 
 type Handler = (input: Input, ctx: CallContext) => Promise<OperationOutput>;
@@ -29,6 +31,8 @@ export class CloudTrailService {
     kmsKeyState?: (keyId: string) => Promise<'enabled' | 'disabled' | 'missing'>;
     /** CloudTrail Lake: event data stores, queries, channels (absent: those operations are unsupported). */
     lake?: LakeDeps;
+    /** Lake imports (StartImport ...): their runner (absent: those operations are unsupported). */
+    imports?: ImportDeps;
   }) {
     const tokens = new PageTokens(deps.tokenKey);
     this.handlers = {
@@ -41,6 +45,7 @@ export class CloudTrailService {
         kmsKeyState: deps.kmsKeyState,
       }),
       ...(deps.lake ? { ...eventDataStoreHandlers(deps.lake), ...queryHandlers(deps.lake), ...channelHandlers(deps.lake) } : {}),
+      ...(deps.imports ? importHandlers(deps.imports) : {}),
     };
     this.extensions = {
       SearchEvents: (input, ctx) => searchEvents(input, ctx, deps.events, tokens),

@@ -26,6 +26,8 @@ export interface LakeDeps {
   events: EventStore;
   backend: LakeBackend;
   newId: () => string;
+  /** Whether a bucket exists, for StartQuery's DeliveryS3Uri (absent: result delivery is unsupported). */
+  bucketExists?: (bucket: string) => Promise<boolean>;
 }
 
 const seconds = (ms: number): number => ms / 1000;

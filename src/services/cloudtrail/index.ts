@@ -7,3 +7,7 @@ export type { EventDataStoreDoc, LakeBackend, LakeTableRef, QueryDoc, QueryStatu
 export { EVENT_HISTORY_TABLE } from './lake-queries.js';
 export { CUSTOM_SOURCE, parseChannelArn, channelArn } from './channels.js';
 export type { ChannelDoc, ChannelDestination, ChannelIngestion } from './channels.js';
+// Lake imports
+export type { ImportDeps } from './imports.js';
+export type { ImportDoc, ImportFailureDoc, ImportRunnerPort, ImportStatus } from './import-types.js';
+export { failureId } from './import-types.js';

@@ -66,7 +66,12 @@ export function queryHandlers(deps: LakeDeps): Record<string, LakeHandler> {
     if (owner !== undefined && owner !== ctx.accountId) throw new AwsError('EventDataStoreNotFoundException', `No event data store of account ${owner} is shared with you.`);
     const delivery = optionalString(input, 'DeliveryS3Uri');
     if (delivery !== undefined && !DELIVERY_URI.test(delivery)) throw new AwsError('InvalidParameterException', `DeliveryS3Uri ${delivery} is not a valid s3:// URI.`);
-    if (delivery !== undefined) throw new AwsError('UnsupportedOperationException', 'Cairn does not deliver query results to S3 yet; read them with GetQueryResults.');
+    if (delivery !== undefined) {
+      // Results go to the bucket store once the query finishes (src/lake/result-delivery.ts).
+      if (!deps.bucketExists) throw new AwsError('UnsupportedOperationException', 'This Cairn does not deliver query results to buckets; read them with GetQueryResults.');
+      const bucket = delivery.slice('s3://'.length).split('/')[0]!;
+      if (!(await deps.bucketExists(bucket))) throw new AwsError('S3BucketDoesNotExistException', `The S3 bucket ${bucket} does not exist.`);
+    }
     const { tables, stores } = await callerTables(ctx);
     const reads = backend.check(statement, tables);
     for (const ref of reads) {
@@ -88,6 +93,7 @@ export function queryHandlers(deps: LakeDeps): Record<string, LakeHandler> {
       eventsScanned: 0,
       bytesScanned: 0,
       executionTimeInMillis: 0,
+      ...(delivery !== undefined ? { deliveryS3Uri: delivery, deliveryStatus: 'PENDING' } : {}),
     };
     await state.put('query', query.id, ctx.accountId, query);
     backend.submit(query, tables);

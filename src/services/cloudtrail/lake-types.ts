@@ -77,7 +77,10 @@ export interface LakeBackend {
   active(accountId: string): number;
   /** Forgets a store's files (after its pending-deletion window). */
   deleteStoreData(storeId: string): Promise<void>;
-  /** Writes events straight into an ActivityAuditLog store; durable when it resolves. */
-  writeAuditEvents(storeId: string, records: readonly Record<string, unknown>[]): Promise<void>;
+  /**
+   * Writes events straight into a store (ActivityAuditLog events, imported events); durable when it
+   * resolves. `fileTag` (`<digits>-<word chars>`) names the files, so writing the same tag again replaces them.
+   */
+  writeAuditEvents(storeId: string, records: readonly Record<string, unknown>[], fileTag?: string): Promise<void>;
   samples: readonly SampleQuery[];
 }
