@@ -178,6 +178,10 @@ export interface LakeStateStore {
   readResults(queryId: string, offset: number, limit: number): Promise<LakeResults | undefined>;
   /** A named journal cursor (0 when never set). */
   cursor(name: string): Promise<number>;
+  /**
+   * Moves a cursor forward to `seq`; never back. A node that lost its lease mid-pass and commits
+   * late cannot rewind the cursor its successor has moved on.
+   */
   setCursor(name: string, seq: number): Promise<void>;
 }
 

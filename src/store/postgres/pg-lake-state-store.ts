@@ -61,6 +61,6 @@ export class PostgresLakeStateStore implements LakeStateStore {
   }
 
   async setCursor(name: string, seq: number): Promise<void> {
-    await this.pool.query('INSERT INTO lake_cursors (name, seq) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET seq = EXCLUDED.seq', [name, seq]);
+    await this.pool.query('INSERT INTO lake_cursors (name, seq) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET seq = GREATEST(lake_cursors.seq, EXCLUDED.seq)', [name, seq]);
   }
 }

@@ -51,7 +51,7 @@ export class SqliteLakeStateStore implements LakeStateStore {
   }
 
   setCursor(name: string, seq: number): Promise<void> {
-    this.db.prepare('INSERT OR REPLACE INTO lake_cursors (name, seq) VALUES (?, ?)').run(name, seq);
+    this.db.prepare('INSERT INTO lake_cursors (name, seq) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET seq = max(seq, excluded.seq)').run(name, seq);
     return Promise.resolve();
   }
 }

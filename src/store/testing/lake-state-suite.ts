@@ -41,11 +41,14 @@ export function lakeStateSuite(name: string, factory: StoreFactory): void {
       await store.close();
     });
 
-    void it('keeps ingestion cursors across a restart', async () => {
+    void it('keeps ingestion cursors across a restart, and never moves one back', async () => {
       const { store, reopen } = await factory.create();
       assert.equal(await store.lake.cursor('eds-a'), 0);
       await store.lake.setCursor('eds-a', 41);
       await store.lake.setCursor('eds-a', 42);
+      // A late commit from a node that lost its lease does not rewind the cursor.
+      await store.lake.setCursor('eds-a', 17);
+      assert.equal(await store.lake.cursor('eds-a'), 42);
       await store.close();
       const again = await reopen();
       assert.equal(await again.lake.cursor('eds-a'), 42);
