@@ -3,7 +3,7 @@
  * and wires them together. Everything else takes interfaces.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
@@ -464,20 +464,33 @@ function emulatorAuthenticator(config: CairnConfig): Authenticator {
 
 /** First start: an admin (root) key for the default account, kept in the store and a 0600 file. */
 async function ensureAdminKey(store: CairnStore, config: CairnConfig, file: string): Promise<Credential | undefined> {
+  // Nodes starting at once on one shared store would each make a key: the first claim decides, and
+  // every node starting within the first-start window writes that key to its own file. A claim
+  // older than the window is of a key that may have been deleted since: it is never brought back.
+  const claimName = `first-admin-key:${config.accountId}`;
+  const fresh = (claim: Credential): boolean => Date.now() - claim.createdAt < ADMIN_KEY_CLAIM_MS;
   // Keys made with `cairn keys create` before the first start don't count: the default account's root does.
   const keys = await store.credentials.list();
-  if (keys.some((k) => k.principalType === 'Root' && k.accountId === config.accountId)) return undefined;
+  if (keys.some((k) => k.principalType === 'Root' && k.accountId === config.accountId)) {
+    const text = await store.settings.get(claimName);
+    const claimed = text === undefined ? undefined : (JSON.parse(text) as Credential);
+    // Another node made the key a moment ago: this one writes it too (unless it already has a file).
+    if (claimed && fresh(claimed) && !existsSync(file) && keys.some((k) => k.accessKeyId === claimed.accessKeyId)) writeKeyFile(file, claimed, config.region);
+    return undefined;
+  }
   const candidate: Credential = { ...newAccessKey('AKIA'), accountId: config.accountId, principalType: 'Root', createdAt: Date.now() };
-  // Nodes starting at once on one shared store would each make a key: the first claim decides, and
-  // every node writes that key to its own file. A claim older than the first-start window is of a
-  // key deleted since, which is never brought back: a new key is made instead.
-  const claimed = JSON.parse(await store.settings.putIfAbsent(`first-admin-key:${config.accountId}`, JSON.stringify(candidate))) as Credential;
-  const key = Date.now() - claimed.createdAt < ADMIN_KEY_CLAIM_MS ? claimed : candidate;
-  // The file first (atomically): a crash between the two steps must not leave a key nobody can read.
-  writeFileSync(`${file}.tmp`, exportLines(key, config.region), { mode: 0o600 });
-  renameSync(`${file}.tmp`, file);
+  const claimed = JSON.parse(await store.settings.putIfAbsent(claimName, JSON.stringify(candidate))) as Credential;
+  const key = fresh(claimed) ? claimed : candidate;
+  // The file first: a crash between the two steps must not leave a key nobody can read.
+  writeKeyFile(file, key, config.region);
   await store.credentials.put(key);
   return key.accessKeyId === candidate.accessKeyId ? key : undefined;
+}
+
+/** The key's export lines in a 0600 file, written atomically. */
+function writeKeyFile(file: string, key: Credential, region: string): void {
+  writeFileSync(`${file}.tmp`, exportLines(key, region), { mode: 0o600 });
+  renameSync(`${file}.tmp`, file);
 }
 
 export function exportLines(credential: Credential, region: string): string {

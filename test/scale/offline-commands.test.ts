@@ -83,6 +83,14 @@ void describe('offline commands and first start on a shared PostgreSQL store', {
     );
     // Exactly one of the two announced that it created the key.
     assert.equal(nodes.filter((n) => n.output.includes('Created an admin access key')).length, 1, nodes.map((n) => n.output).join('\n---\n'));
+    // A node starting just after (the key already stored) writes the same key to its own file.
+    const late = await CairnProcess.start(['--store', url]);
+    try {
+      assert.deepEqual(late.adminCredentials(), a);
+      assert.ok(!late.output.includes('Created an admin access key'));
+    } finally {
+      await late.dispose();
+    }
   });
 
   void it('honours keys created and deleted offline with --store (and CAIRN_STORE) on every node (after the credential cache)', async () => {
