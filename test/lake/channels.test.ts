@@ -9,7 +9,10 @@ import {
   DeleteEventDataStoreCommand,
   GetChannelCommand,
   GetEventDataStoreCommand,
+  AddTagsCommand,
   ListChannelsCommand,
+  ListTagsCommand,
+  RemoveTagsCommand,
   UpdateChannelCommand,
 } from '@aws-sdk/client-cloudtrail';
 import type { ListChannelsCommandOutput } from '@aws-sdk/client-cloudtrail';
@@ -121,6 +124,36 @@ void describe('channels through the JS SDK', () => {
     // A name alone leaves the destinations as they are.
     const renamed = await client().send(new UpdateChannelCommand({ Channel: channel, Name: 'my-app' }));
     assert.deepEqual(renamed.Destinations?.map((d) => d.Location), [auditA, auditB]);
+  });
+
+  void it('AddTags, ListTags and RemoveTags on a channel and on an event data store; errors for other accounts, types and limits', async () => {
+    const tagsOf = async (arn: string): Promise<unknown> => (await client().send(new ListTagsCommand({ ResourceIdList: [arn] }))).ResourceTagList?.[0]?.TagsList;
+    // CreateChannel's tags are there; AddTags overwrites a key's value and adds a key without a value.
+    assert.deepEqual(await tagsOf(channel), [{ Key: 'team', Value: 'blue' }]);
+    await client().send(new AddTagsCommand({ ResourceId: channel, TagsList: [{ Key: 'team', Value: 'red' }, { Key: 'flag' }] }));
+    assert.deepEqual(await tagsOf(channel), [{ Key: 'team', Value: 'red' }, { Key: 'flag' }]);
+    await client().send(new RemoveTagsCommand({ ResourceId: channel, TagsList: [{ Key: 'team' }] }));
+    assert.deepEqual(await tagsOf(channel), [{ Key: 'flag' }]);
+
+    await client().send(new AddTagsCommand({ ResourceId: auditB, TagsList: [{ Key: 'cost-centre', Value: '42' }] }));
+    const both = await client().send(new ListTagsCommand({ ResourceIdList: [auditB, channel] }));
+    assert.deepEqual(both.ResourceTagList, [
+      { ResourceId: auditB, TagsList: [{ Key: 'cost-centre', Value: '42' }] },
+      { ResourceId: channel, TagsList: [{ Key: 'flag' }] },
+    ]);
+    // The channel and the store themselves are unchanged by tagging.
+    assert.equal((await client().send(new GetChannelCommand({ Channel: channel }))).Name, 'my-app');
+    assert.equal((await client().send(new GetEventDataStoreCommand({ EventDataStore: auditB }))).Name, 'audit-b');
+
+    await rejectsWith(client().send(new AddTagsCommand({ ResourceId: otherAccountStore, TagsList: [{ Key: 'k' }] })), 'ResourceNotFoundException');
+    await rejectsWith(client(ACCOUNT, 'eu-west-1').send(new ListTagsCommand({ ResourceIdList: [auditB] })), 'ResourceNotFoundException');
+    await rejectsWith(client().send(new ListTagsCommand({ ResourceIdList: [`${auditB.slice(0, auditB.lastIndexOf('/'))}/no-such-store`] })), 'ResourceNotFoundException');
+    await rejectsWith(client().send(new ListTagsCommand({ ResourceIdList: [`arn:aws:cloudtrail:us-east-1:${ACCOUNT}:dashboard/d1`] })), 'ResourceNotFoundException');
+    await rejectsWith(client().send(new ListTagsCommand({ ResourceIdList: [`arn:aws:s3:::a-bucket`] })), 'ResourceTypeNotSupportedException');
+    const many = Array.from({ length: 50 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
+    await rejectsWith(client().send(new AddTagsCommand({ ResourceId: auditB, TagsList: many })), 'TagsLimitExceededException');
+    await rejectsWith(client().send(new AddTagsCommand({ ResourceId: channel, TagsList: [{ Key: 'aws:reserved', Value: 'v' }] })), 'InvalidTagParameterException');
+    assert.deepEqual(await tagsOf(auditB), [{ Key: 'cost-centre', Value: '42' }]);
   });
 
   void it('DeleteEventDataStore of a store a channel delivers to: ChannelExistsForEDSException; GetEventDataStore still answers', async () => {
@@ -252,6 +285,16 @@ void describe('channels through the AWS CLI', { skip: skipCli }, () => {
     await awsFails(['create-channel', '--name', 'cli-channel-2', '--source', 'Custom', '--destinations', `Type=EVENT_DATA_STORE,Location=${store}`], 'ChannelAlreadyExistsException');
     await awsFails(['create-channel', '--name', 'wrong-store', '--source', 'Custom', '--destinations', `Type=EVENT_DATA_STORE,Location=${plain}`], 'InvalidEventDataStoreCategoryException');
     await awsFails(['get-channel', '--channel', 'arn:aws:cloudtrail:us-east-1:302222222222:eventdatastore/x'], 'ChannelARNInvalidException');
+    await aws(['add-tags', '--resource-id', created.ChannelArn, '--tags-list', 'Key=owner,Value=cli']);
+    await aws(['add-tags', '--resource-id', store, '--tags-list', 'Key=tier,Value=gold']);
+    const tags = await aws<{ ResourceTagList: { ResourceId: string; TagsList: { Key: string; Value?: string }[] }[] }>(['list-tags', '--resource-id-list', created.ChannelArn, store]);
+    assert.deepEqual(tags.ResourceTagList, [
+      { ResourceId: created.ChannelArn, TagsList: [{ Key: 'env', Value: 'test' }, { Key: 'owner', Value: 'cli' }] },
+      { ResourceId: store, TagsList: [{ Key: 'tier', Value: 'gold' }] },
+    ]);
+    await aws(['remove-tags', '--resource-id', store, '--tags-list', 'Key=tier']);
+    assert.deepEqual((await aws<{ ResourceTagList: { TagsList: unknown[] }[] }>(['list-tags', '--resource-id-list', store])).ResourceTagList[0]?.TagsList, []);
+    await awsFails(['add-tags', '--resource-id', `${store}-missing`, '--tags-list', 'Key=k'], 'ResourceNotFoundException');
     await aws(['delete-channel', '--channel', created.ChannelArn]);
     await awsFails(['get-channel', '--channel', created.ChannelArn], 'ChannelNotFoundException');
     assert.deepEqual((await aws<{ Channels: unknown[] }>(['list-channels'])).Channels, []);

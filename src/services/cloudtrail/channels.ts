@@ -2,10 +2,12 @@ import { AwsError } from '../../api/index.js';
 import type { LakeStateStore } from '../../store/index.js';
 import type { Tag } from '../../trails/index.js';
 import type { LakeDeps, LakeHandler } from './event-data-stores.js';
+import { STORE_ARN } from './event-data-stores.js';
 import type { Input } from './input.js';
 import { asStructure, optionalInteger, optionalList, optionalString, requiredString } from './input.js';
 import type { EventDataStoreDoc } from './lake-types.js';
-import { parseTags } from './trails.js';
+import type { TaggedResourceKind } from './tags.js';
+import { parseTags, resourceNotFound } from './tags.js';
 import type { CallContext, OperationOutput } from './types.js';
 
 /** Channels of a region (AWS's quota). */
@@ -16,7 +18,6 @@ const NAME = /^[a-zA-Z0-9._-]{3,128}$/;
 /** What GetChannel/UpdateChannel/DeleteChannel accept as `Channel`: an ARN or its id suffix. */
 const CHANNEL_REF = /^[a-zA-Z0-9._/:-]{3,256}$/;
 const CHANNEL_ARN = /^arn:aws[a-z-]*:cloudtrail:([a-z0-9-]+):(\d{12}):channel\/([a-zA-Z0-9._-]+)$/;
-const STORE_ARN = /^arn:aws[a-z-]*:cloudtrail:([a-z0-9-]+):(\d{12}):eventdatastore\/([a-zA-Z0-9._-]+)$/;
 /** Cairn takes events from applications of its users; partner sources need the partner's own integration. */
 export const CUSTOM_SOURCE = 'Custom';
 
@@ -235,4 +236,17 @@ export function channelHandlers(deps: LakeDeps): Record<string, LakeHandler> {
   };
 
   return { CreateChannel: create, GetChannel: get, ListChannels: list, UpdateChannel: update, DeleteChannel: remove };
+}
+
+/** Channels as AddTags, RemoveTags and ListTags see them: a channel ARN of this account and region. */
+export function channelTagKind(state: LakeStateStore): TaggedResourceKind {
+  return {
+    claims: (arn) => parseChannelArn(arn) !== undefined,
+    async find(arn, ctx) {
+      const ref = parseChannelArn(arn)!;
+      const channel = ref.region === ctx.region && ref.accountId === ctx.accountId ? await state.get<ChannelDoc>('channel', ref.id) : undefined;
+      if (!channel || channel.accountId !== ctx.accountId) throw resourceNotFound(arn);
+      return { tags: channel.tags, save: (tags) => state.put('channel', channel.id, channel.accountId, { ...channel, tags }) };
+    },
+  };
 }

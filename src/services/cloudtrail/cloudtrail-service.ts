@@ -5,11 +5,12 @@ import { lookupEvents } from './lookup-events.js';
 import { isCloudTrailOperation } from './operations.js';
 import { PageTokens } from './page-token.js';
 import { searchEvents } from './search-events.js';
-import { trailHandlers } from './trails.js';
+import { trailHandlers, trailTagKind } from './trails.js';
 import type { LakeDeps } from './event-data-stores.js';
-import { eventDataStoreHandlers } from './event-data-stores.js';
+import { eventDataStoreHandlers, storeTagKind } from './event-data-stores.js';
 import { queryHandlers } from './lake-queries.js';
-import { channelHandlers } from './channels.js';
+import { channelHandlers, channelTagKind } from './channels.js';
+import { tagHandlers } from './tags.js';
 import type { ImportDeps } from './imports.js';
 import { importHandlers } from './imports.js';
 import type { CallContext, OperationOutput } from './types.js';
@@ -46,6 +47,7 @@ export class CloudTrailService {
       }),
       ...(deps.lake ? { ...eventDataStoreHandlers(deps.lake), ...queryHandlers(deps.lake), ...channelHandlers(deps.lake) } : {}),
       ...(deps.imports ? importHandlers(deps.imports) : {}),
+      ...tagHandlers([trailTagKind(deps.trails), ...(deps.lake ? [storeTagKind(deps.lake.state), channelTagKind(deps.lake.state)] : [])]),
     };
     this.extensions = {
       SearchEvents: (input, ctx) => searchEvents(input, ctx, deps.events, tokens),

@@ -5,7 +5,8 @@ import { parseAdvancedEventSelectors } from '../../trails/index.js';
 import type { Input } from './input.js';
 import { asStructure, optionalBoolean, optionalInteger, optionalList, optionalString, requiredString } from './input.js';
 import type { EventDataStoreDoc, EventDataStoreStatus, LakeBackend } from './lake-types.js';
-import { parseTags } from './trails.js';
+import type { TaggedResourceKind } from './tags.js';
+import { parseTags, resourceNotFound } from './tags.js';
 import type { CallContext, OperationOutput } from './types.js';
 
 type Handler = (input: Input, ctx: CallContext) => Promise<OperationOutput>;
@@ -17,7 +18,7 @@ const DAY_MS = 86_400_000;
 export const PENDING_DELETION_MS = 7 * DAY_MS;
 const NAME = /^[a-zA-Z0-9._-]{3,128}$/;
 const STORE_REF = /^[a-zA-Z0-9._/:-]{3,256}$/;
-const STORE_ARN = /^arn:aws[a-z-]*:cloudtrail:([a-z0-9-]+):(\d{12}):eventdatastore\/([a-zA-Z0-9._-]+)$/;
+export const STORE_ARN = /^arn:aws[a-z-]*:cloudtrail:([a-z0-9-]+):(\d{12}):eventdatastore\/([a-zA-Z0-9._-]+)$/;
 const BILLING_MODES = new Set(['EXTENDABLE_RETENTION_PRICING', 'FIXED_RETENTION_PRICING']);
 const DEFAULT_SELECTORS: AdvancedEventSelector[] = [{ Name: 'Default management events', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] }];
 
@@ -286,4 +287,17 @@ export async function findStore(state: LakeStateStore, ref: string, ctx: CallCon
   const found = await state.get<EventDataStoreDoc>('eventDataStore', id);
   if (!found || found.accountId !== ctx.accountId || found.region !== ctx.region) throw new AwsError('EventDataStoreNotFoundException', `The event data store ${ref} does not exist.`);
   return found;
+}
+
+/** Event data stores as AddTags, RemoveTags and ListTags see them: a store ARN of this account and region. */
+export function storeTagKind(state: LakeStateStore): TaggedResourceKind {
+  return {
+    claims: (arn) => STORE_ARN.test(arn),
+    async find(arn, ctx) {
+      const [, region, accountId, id] = STORE_ARN.exec(arn)!;
+      const store = region === ctx.region && accountId === ctx.accountId ? await state.get<EventDataStoreDoc>('eventDataStore', id!) : undefined;
+      if (!store || store.accountId !== ctx.accountId) throw resourceNotFound(arn);
+      return { tags: store.tags, save: (tags) => state.put('eventDataStore', store.id, store.accountId, { ...store, tags }) };
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import { AwsError } from '../../api/index.js';
 import type { EventStore, StoredTrail, TrailStore } from '../../store/index.js';
-import type { Tag, TrailConfig, TrailRef, TrailStatus } from '../../trails/index.js';
+import type { TrailConfig, TrailRef, TrailStatus } from '../../trails/index.js';
 import {
   checkBucketName,
   checkKeyPrefix,
@@ -21,13 +21,13 @@ import {
   trailArn,
 } from '../../trails/index.js';
 import type { Input } from './input.js';
-import { asStructure, optionalBoolean, optionalList, optionalString, optionalTimestamp, requiredString } from './input.js';
+import { optionalBoolean, optionalList, optionalString, optionalTimestamp, requiredString } from './input.js';
 import { statusResponse, trailObject, trailResponse } from './trail-view.js';
+import type { TaggedResourceKind } from './tags.js';
+import { mergeTags, parseTags, resourceNotFound } from './tags.js';
 import type { CallContext, OperationOutput } from './types.js';
 
 const MAX_TRAILS_PER_REGION = 5;
-const MAX_TAGS = 50;
-const MAX_LIST_TAGS_RESOURCES = 20;
 
 export interface TrailDeps {
   trails: TrailStore;
@@ -341,58 +341,6 @@ export function trailHandlers(deps: TrailDeps): Record<string, Handler> {
     return { TrailARN: config.arn, InsightSelectors: config.insightSelectors };
   };
 
-  /** A tagged resource: a trail ARN of this account, seen in this region. */
-  async function taggedTrail(resourceId: string, ctx: CallContext): Promise<StoredTrail> {
-    if (!resourceId.startsWith('arn:')) throw new AwsError('CloudTrailARNInvalidException', `${resourceId} is not a valid ARN.`);
-    if (/^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:(eventdatastore|channel|dashboard)\//.test(resourceId)) {
-      throw new AwsError('ResourceNotFoundException', `Resource ${resourceId} was not found.`);
-    }
-    if (!/^arn:aws[a-z-]*:cloudtrail:/.test(resourceId)) throw new AwsError('ResourceTypeNotSupportedException', `Resource type of ${resourceId} is not supported.`);
-    const ref = parseTrailRef(resourceId);
-    const trail = ref.arn && ref.arn.accountId === ctx.accountId ? await trails.getByArn(trailArn(ref.arn.region, ref.arn.accountId, ref.name)) : undefined;
-    if (!trail || !visibleIn(trail.config, ctx.region)) throw new AwsError('ResourceNotFoundException', `Resource ${resourceId} was not found.`);
-    return trail;
-  }
-
-  const addTags: Handler = async (input, ctx) => {
-    const id = requiredString(input, 'ResourceId', () => new AwsError('ResourceNotFoundException', 'ResourceId is required.'));
-    const list = optionalList(input, 'TagsList');
-    if (list === undefined) throw new AwsError('InvalidTagParameterException', 'TagsList is required.');
-    const trail = await taggedTrail(id, ctx);
-    if (trail.config.homeRegion !== ctx.region) throw new AwsError('OperationNotPermittedException', `Tags of trail ${id} can only be changed in its home region, ${trail.config.homeRegion}.`);
-    const config: TrailConfig = structuredClone(trail.config);
-    config.tags = mergeTags(config.tags, parseTags(list));
-    await trails.putConfig(trail.id, config);
-    return {};
-  };
-
-  const removeTags: Handler = async (input, ctx) => {
-    const id = requiredString(input, 'ResourceId', () => new AwsError('ResourceNotFoundException', 'ResourceId is required.'));
-    const list = optionalList(input, 'TagsList');
-    if (list === undefined) throw new AwsError('InvalidTagParameterException', 'TagsList is required.');
-    const trail = await taggedTrail(id, ctx);
-    if (trail.config.homeRegion !== ctx.region) throw new AwsError('OperationNotPermittedException', `Tags of trail ${id} can only be changed in its home region, ${trail.config.homeRegion}.`);
-    const remove = new Set(parseTags(list).map((t) => t.Key));
-    const config: TrailConfig = structuredClone(trail.config);
-    config.tags = config.tags.filter((t) => !remove.has(t.Key));
-    await trails.putConfig(trail.id, config);
-    return {};
-  };
-
-  const listTags: Handler = async (input, ctx) => {
-    if (optionalString(input, 'NextToken') !== undefined) throw new AwsError('InvalidTokenException', 'The NextToken is not valid.');
-    const ids = optionalList(input, 'ResourceIdList');
-    if (!ids || ids.length === 0) throw new AwsError('InvalidParameterException', 'ResourceIdList is required.');
-    if (ids.length > MAX_LIST_TAGS_RESOURCES) throw new AwsError('InvalidParameterException', `ResourceIdList can name at most ${MAX_LIST_TAGS_RESOURCES} resources.`);
-    const out = [];
-    for (const id of ids) {
-      if (typeof id !== 'string') throw new AwsError('SerializationException', 'ResourceIdList: expected a list of strings');
-      const trail = await taggedTrail(id, ctx);
-      out.push({ ResourceId: id, TagsList: trail.config.tags });
-    }
-    return { ResourceTagList: out };
-  };
-
   const listPublicKeys: Handler = async (input, ctx) => {
     const start = optionalTimestamp(input, 'StartTime') ?? ctx.now;
     const end = optionalTimestamp(input, 'EndTime') ?? ctx.now;
@@ -426,9 +374,6 @@ export function trailHandlers(deps: TrailDeps): Record<string, Handler> {
     GetEventSelectors: getEventSelectors,
     PutInsightSelectors: putInsightSelectors,
     GetInsightSelectors: getInsightSelectors,
-    AddTags: addTags,
-    RemoveTags: removeTags,
-    ListTags: listTags,
     ListPublicKeys: listPublicKeys,
   };
 }
@@ -438,29 +383,25 @@ function selectorsOutput(config: TrailConfig): OperationOutput {
   return { TrailARN: config.arn, EventSelectors: config.eventSelectors ?? defaultEventSelectors() };
 }
 
-const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
-
-export function parseTags(list: unknown[]): Tag[] {
-  const keys = new Set<string>();
-  return list.map((raw) => {
-    const tag = asStructure(raw, 'TagsList');
-    const key = tag.Key;
-    const value = tag.Value;
-    if (typeof key !== 'string' || key.length < 1 || key.length > 128 || !TAG_TEXT.test(key) || key.toLowerCase().startsWith('aws:')) {
-      throw new AwsError('InvalidTagParameterException', `Tag key ${String(key)} is not valid: 1 to 128 letters, digits, spaces and _ . : / = + - @, not starting with aws:.`);
-    }
-    if (value !== undefined && value !== null && (typeof value !== 'string' || value.length > 256 || !TAG_TEXT.test(value))) {
-      throw new AwsError('InvalidTagParameterException', `Tag value for key ${key} is not valid: at most 256 letters, digits, spaces and _ . : / = + - @.`);
-    }
-    if (keys.has(key)) throw new AwsError('InvalidTagParameterException', `Tag key ${key} appears more than once.`);
-    keys.add(key);
-    return typeof value === 'string' ? { Key: key, Value: value } : { Key: key };
-  });
-}
-
-function mergeTags(existing: Tag[], added: Tag[]): Tag[] {
-  const merged = new Map(existing.map((t) => [t.Key, t]));
-  for (const tag of added) merged.set(tag.Key, tag);
-  if (merged.size > MAX_TAGS) throw new AwsError('TagsLimitExceededException', `A resource can have at most ${MAX_TAGS} tags; this request would make ${merged.size}.`);
-  return [...merged.values()];
+/** Trails as AddTags, RemoveTags and ListTags see them: a trail ARN of this account, seen in this region. */
+export function trailTagKind(trails: TrailStore): TaggedResourceKind {
+  return {
+    claims: (arn) => /^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail\//.test(arn),
+    async find(arn, ctx) {
+      const ref = parseTrailRef(arn);
+      const trail = ref.arn && ref.arn.accountId === ctx.accountId ? await trails.getByArn(trailArn(ref.arn.region, ref.arn.accountId, ref.name)) : undefined;
+      if (!trail || !visibleIn(trail.config, ctx.region)) throw resourceNotFound(arn);
+      return {
+        tags: trail.config.tags,
+        checkChange() {
+          if (trail.config.homeRegion !== ctx.region) throw new AwsError('OperationNotPermittedException', `Tags of trail ${arn} can only be changed in its home region, ${trail.config.homeRegion}.`);
+        },
+        async save(tags) {
+          const config: TrailConfig = structuredClone(trail.config);
+          config.tags = tags;
+          await trails.putConfig(trail.id, config);
+        },
+      };
+    },
+  };
 }
