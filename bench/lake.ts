@@ -88,6 +88,7 @@ for (const day of daysOf(store)) await writer.compactDay(store, day, true);
 const compactMs = performance.now() - tCompact;
 const parquetBytes = datasetBytes(store);
 const files = liveFiles(store);
+console.error(JSON.stringify({ gzipBytesPerEvent: gzipBytes / summary.events, parquetBytesPerEvent: parquetBytes / summary.events, writeMs, compactMs }));
 
 const day = dayOf(Date.parse(summary.lastEventTime) - 5 * 86_400_000);
 const next = dayOf(Date.parse(`${day}T00:00:00Z`) + 86_400_000);
@@ -120,6 +121,8 @@ for (const [name, q] of Object.entries(queries)) {
   const lake = await timed(() => new SandboxedQuery(q.lake, [{ view: 't', dir: store, files }], { memoryLimit: '2GB', threads: 2 }).run(), runs);
   const rawRun = await timed(() => rawDb.runAndReadAll(q.raw), rawRuns);
   results[name] = { lakeP50Ms: Math.round(lake.p50), lakeRuns: lake.runs, rawDuckdbP50Ms: Math.round(rawRun.p50), rawRuns: rawRun.runs, speedup: Math.round((rawRun.p50 / lake.p50) * 10) / 10 };
+  // Printed as it comes: a 10M run takes an hour, and a lost process should not lose every figure.
+  console.error(JSON.stringify({ [name]: results[name] }));
 }
 console.error('jq aggregation ...');
 const tJq = performance.now();
