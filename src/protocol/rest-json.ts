@@ -1,4 +1,5 @@
-import { AwsError } from '../api/index.js';
+import type { AwsError } from '../api/index.js';
+import { decodeJsonInput } from './json-protocol.js';
 
 /**
  * REST-JSON (the `cloudtrail-data` service): plain `application/json` bodies; an error is named by
@@ -14,20 +15,8 @@ export interface RestJsonResponse {
   errorType?: string;
 }
 
-/** A JSON object body; an empty body counts as `{}`. */
-export function decodeRestJsonBody(body: Buffer): Record<string, unknown> {
-  if (body.length === 0) return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new AwsError('SerializationException', 'The request body is not valid JSON.');
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new AwsError('SerializationException', 'The request body must be a JSON object.');
-  }
-  return value as Record<string, unknown>;
-}
+/** A JSON object body; an empty body counts as `{}` (the same rules as the JSON 1.1 protocol's input). */
+export const decodeRestJsonBody = decodeJsonInput;
 
 export function encodeRestJsonOutput(output: object): RestJsonResponse {
   return { status: 200, contentType: REST_JSON_CONTENT_TYPE, body: JSON.stringify(output) };
