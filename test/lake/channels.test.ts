@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
   CloudTrailClient,
-  CloudTrailServiceException,
   CreateChannelCommand,
   CreateEventDataStoreCommand,
   DeleteChannelCommand,
@@ -19,6 +18,7 @@ import type { ListChannelsCommandOutput } from '@aws-sdk/client-cloudtrail';
 import { AwsCliDriver } from '../support/aws-cli-driver.js';
 import { CairnProcess } from '../support/cairn-process.js';
 import { requireProgram } from '../support/programs.js';
+import { rejectsWith } from './support.js';
 
 // Channels (CreateChannel, GetChannel, ListChannels, UpdateChannel, DeleteChannel) through the JS SDK
 // v3 and the AWS CLI against `cairn serve --auth off` (a 12-digit key id acts as that account).
@@ -34,15 +34,6 @@ let cairn: CairnProcess;
 
 function client(account = ACCOUNT, region = REGION): CloudTrailClient {
   return new CloudTrailClient({ endpoint: cairn.url, region, credentials: { accessKeyId: account, secretAccessKey: 'x' }, maxAttempts: 1 });
-}
-
-async function rejectsWith(promise: Promise<unknown>, code: string): Promise<void> {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof CloudTrailServiceException, `expected ${code}, got ${String(error)}`);
-    assert.equal(error.name, code, error.message);
-    assert.ok(error.message.length > 0);
-    return true;
-  });
 }
 
 async function createStore(name: string, audit: boolean, account = ACCOUNT): Promise<string> {

@@ -4,7 +4,6 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   CloudTrailClient,
-  CloudTrailServiceException,
   CreateEventDataStoreCommand,
   DeleteEventDataStoreCommand,
   GetImportCommand,
@@ -21,7 +20,7 @@ import { CairnProcess } from '../support/cairn-process.js';
 import type { FixtureEvent } from '../support/fixture-events.js';
 import { MotoServer } from '../support/moto.js';
 import { requireProgram } from '../support/programs.js';
-import { countBy, runQuery } from './support.js';
+import { countBy, rejectsWith, runQuery } from './support.js';
 import type { ArchiveObject } from './trail-archive.js';
 import { corruptObject, eventsOf, flaws2Objects, noiseObjects, stratusObjects } from './trail-archive.js';
 
@@ -38,14 +37,6 @@ const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
 function client(cairn: CairnProcess, account = ACCOUNT): CloudTrailClient {
   return new CloudTrailClient({ endpoint: cairn.url, region: REGION, credentials: { accessKeyId: account, secretAccessKey: 'x' }, maxAttempts: 1 });
-}
-
-async function rejectsWith(promise: Promise<unknown>, code: string): Promise<void> {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof CloudTrailServiceException, `expected ${code}, got ${String(error)}`);
-    assert.equal(error.name, code, error.message);
-    return true;
-  });
 }
 
 async function waitForImport(ct: CloudTrailClient, id: string, until: (g: GetImportCommandOutput) => boolean, timeoutMs = 90_000): Promise<GetImportCommandOutput> {

@@ -4,7 +4,6 @@ import { after, before, describe, it } from 'node:test';
 import {
   CancelQueryCommand,
   CloudTrailClient,
-  CloudTrailServiceException,
   CreateEventDataStoreCommand,
   DeleteEventDataStoreCommand,
   DescribeQueryCommand,
@@ -22,7 +21,7 @@ import {
 import { CairnProcess } from '../support/cairn-process.js';
 import type { FixtureEvent } from '../support/fixture-events.js';
 import { fixtureEvents, importFixtures, isObject, stratusFiles } from '../support/fixture-events.js';
-import { allRows, countBy, runQuery, waitForQuery } from './support.js';
+import { allRows, countBy, rejectsWith, runQuery, waitForQuery } from './support.js';
 
 // CloudTrail Lake through the JS SDK v3 against `cairn serve --auth off` (a 12-digit key id acts as
 // that account). Event data stores are created, the stratus-red-team fixtures imported into the
@@ -42,14 +41,6 @@ let storeId = '';
 
 function client(account = ACCOUNT, region = REGION): CloudTrailClient {
   return new CloudTrailClient({ endpoint: cairn.url, region, credentials: { accessKeyId: account, secretAccessKey: 'x' }, maxAttempts: 1 });
-}
-
-async function rejectsWith(promise: Promise<unknown>, code: string): Promise<void> {
-  await assert.rejects(promise, (error: unknown) => {
-    assert.ok(error instanceof CloudTrailServiceException, `expected ${code}, got ${String(error)}`);
-    assert.equal(error.name, code, error.message);
-    return true;
-  });
 }
 
 function sqlTime(ms: number): string {

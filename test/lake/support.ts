@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { CloudTrailClient, GetQueryResultsCommandOutput } from '@aws-sdk/client-cloudtrail';
-import { DescribeQueryCommand, GetQueryResultsCommand, StartQueryCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailServiceException, DescribeQueryCommand, GetQueryResultsCommand, StartQueryCommand } from '@aws-sdk/client-cloudtrail';
 
 /** Polls DescribeQuery until the query leaves QUEUED/RUNNING; returns its final status. */
 export async function waitForQuery(client: CloudTrailClient, queryId: string, timeoutMs = 30_000): Promise<string> {
@@ -46,4 +46,14 @@ export function countBy<T>(items: readonly T[], key: (x: T) => string | undefine
     out.set(k, (out.get(k) ?? 0) + 1);
   }
   return Object.fromEntries([...out].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** Asserts that an SDK call fails with the AWS error `code` and a message saying why. */
+export async function rejectsWith(promise: Promise<unknown>, code: string): Promise<void> {
+  await assert.rejects(promise, (error: unknown) => {
+    assert.ok(error instanceof CloudTrailServiceException, `expected ${code}, got ${String(error)}`);
+    assert.equal(error.name, code, error.message);
+    assert.ok(error.message.length > 0);
+    return true;
+  });
 }
