@@ -7,7 +7,9 @@
  * Two request shapes: a DynamoDB GetItem (JSON, 1 KB reply) and an S3 GetObject (64 KB reply).
  * Added latency is measured one request at a time (concurrency 1: p50/p99 through Cairn minus
  * direct); throughput at `--concurrency`. Every call through Cairn is recorded and durable (group
- * commit, fsync) before its last byte is released, as in production.
+ * commit, fsync) before its last byte is released, as in production. A third path goes through a
+ * bare Node.js forwarding proxy (bench/lib/bare-proxy.ts, its own process): the ceiling for any proxy
+ * written in Node.js on this machine, so the report separates the hop's cost from Cairn's own.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -22,6 +24,7 @@ import type { Figure, Section } from './lib/report.js';
 import { REPO_ROOT, fmt, ratio, writeReport } from './lib/report.js';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli', 'main.js');
+const BARE_PROXY = new URL('./lib/bare-proxy.ts', import.meta.url).pathname;
 const BUILDERS = new URL('./lib/requests.ts', import.meta.url).href;
 
 interface Shape {
@@ -77,6 +80,7 @@ async function main(): Promise<void> {
     const upstream = await startBareServer({ bytes: shape.replyBytes, contentType: shape.contentType });
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cairn-bench-gateway-'));
     const cairn = await spawnServer({ command: process.execPath, args: [CLI, 'serve', '--data-dir', dataDir, '--port', '0', '--upstream', upstream.url] });
+    const bareProxy = await spawnServer({ command: process.execPath, args: ['--import', 'tsx', BARE_PROXY, '--upstream', upstream.url] });
     try {
       // Side by side: direct, then through Cairn, for each measurement.
       const directSerial = await load(upstream.url, shape, 1, durationMs);
@@ -85,7 +89,11 @@ async function main(): Promise<void> {
       const cpu0 = cairn.cpuMs();
       const gatewayLoad = await load(cairn.url, shape, concurrency, durationMs);
       const gatewayCpuMs = cairn.cpuMs() - cpu0;
-      for (const r of [directSerial, gatewaySerial, directLoad, gatewayLoad]) if (r.errors > 0) throw new Error(`${shape.name}: ${r.errors} errors (${r.firstError ?? ''})`);
+      const proxySerial = await load(bareProxy.url, shape, 1, durationMs);
+      const proxyCpu0 = bareProxy.cpuMs();
+      const proxyLoad = await load(bareProxy.url, shape, concurrency, durationMs);
+      const proxyCpuMs = bareProxy.cpuMs() - proxyCpu0;
+      for (const r of [directSerial, gatewaySerial, directLoad, gatewayLoad, proxySerial, proxyLoad]) if (r.errors > 0) throw new Error(`${shape.name}: ${r.errors} errors (${r.firstError ?? ''})`);
       const figures: Figure[] = [
         { name: 'p50 direct (1 at a time)', value: fmt(directSerial.latencyMs.p50, 3), unit: 'ms' },
         { name: 'p50 through Cairn', value: fmt(gatewaySerial.latencyMs.p50, 3), unit: 'ms' },
@@ -98,10 +106,15 @@ async function main(): Promise<void> {
         { name: 'throughput ratio', value: fmt(ratio(gatewayLoad.rps, directLoad.rps) * 100, 1), unit: '% of direct', note: 'target ≥ 85%' },
         { name: 'p50 under load direct / through Cairn', value: `${fmt(directLoad.latencyMs.p50, 2)} / ${fmt(gatewayLoad.latencyMs.p50, 2)}`, unit: 'ms' },
         { name: 'Cairn CPU per call under load', value: fmt((gatewayCpuMs / Math.max(1, gatewayLoad.requests)) * 1000, 0), unit: 'µs' },
+        { name: 'p50 added by a bare Node.js proxy', value: fmt(proxySerial.latencyMs.p50 - directSerial.latencyMs.p50, 3), unit: 'ms' },
+        { name: 'throughput through a bare Node.js proxy', value: fmt(proxyLoad.rps, 0), unit: 'req/s', note: `${fmt(ratio(proxyLoad.rps, directLoad.rps) * 100, 1)} % of direct: the ceiling of a proxy in Node.js` },
+        { name: 'bare proxy CPU per call under load', value: fmt((proxyCpuMs / Math.max(1, proxyLoad.requests)) * 1000, 0), unit: 'µs' },
+        { name: 'Cairn throughput / bare proxy throughput', value: fmt(ratio(gatewayLoad.rps, proxyLoad.rps) * 100, 1), unit: '%' },
       ];
       sections.push({ title: shape.name, figures });
-      data[shape.name] = { directSerial, gatewaySerial, directLoad, gatewayLoad, gatewayCpuMs };
+      data[shape.name] = { directSerial, gatewaySerial, directLoad, gatewayLoad, gatewayCpuMs, proxySerial, proxyLoad, proxyCpuMs };
     } finally {
+      await bareProxy.stop();
       await cairn.stop();
       await upstream.close();
       rmSync(dataDir, { recursive: true, force: true });

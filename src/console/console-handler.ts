@@ -1,7 +1,7 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { AwsError } from '../api/index.js';
+import { AwsError, encodeReplyJson } from '../api/index.js';
 import { BucketError } from '../buckets/index.js';
 import type { GroupCommitter } from '../journal/index.js';
 import type { CloudTrailRecord, UserIdentity } from '../records/index.js';
@@ -290,8 +290,8 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   return value as Record<string, unknown>;
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, requestId: string = randomUUID()): void {
-  const bytes = Buffer.from(JSON.stringify(body));
+function sendJson(res: ServerResponse, status: number, body: Record<string, unknown>, requestId: string = randomUUID()): void {
+  const bytes = Buffer.from(encodeReplyJson(body));
   res.writeHead(status, {
     'Content-Type': 'application/json',
     'Content-Length': bytes.length,

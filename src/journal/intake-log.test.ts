@@ -47,6 +47,11 @@ class RecordingStore {
     if (!this.hold) return Promise.resolve(done());
     return new Promise((resolve) => this.held.push(() => resolve(done())));
   }
+  /** Lets the held appends (and every later one) through. */
+  release(): void {
+    this.hold = false;
+    for (const go of this.held.splice(0)) go();
+  }
 }
 
 void it('acknowledges entries once they are in the file, then moves them into the store; settled() waits for that', async () => {
@@ -108,6 +113,27 @@ void it('keeps entries the store refused, fails the readers waiting on them, and
     store.stored.map((e) => e.eventId),
     ['f1'],
     'moved on the retry',
+  );
+  await log.close();
+});
+
+void it('lets a reader no waiting entry can match go on at once, and makes a matching reader wait for the move', async () => {
+  const file = join(dir, 'd.log');
+  const store = new RecordingStore();
+  store.hold = true;
+  const log = await IntakeLog.open(file, store, logger);
+  await log.append([entry('m1')]);
+  await log.settledFor((e) => e.eventId === 'other');
+  assert.equal(store.stored.length, 0, 'the unrelated reader did not wait for m1');
+  let matched = false;
+  const matching = log.settledFor((e) => e.eventId === 'm1').then(() => (matched = true));
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(matched, false, 'the matching reader waits while m1 is on its way into the store');
+  store.release();
+  await matching;
+  assert.deepEqual(
+    store.stored.map((e) => e.eventId),
+    ['m1'],
   );
   await log.close();
 });

@@ -3,13 +3,17 @@ import { promisify } from 'node:util';
 import type { Logger } from 'pino';
 import type { JournalEntry } from '../records/index.js';
 import type { EventStore } from '../store/index.js';
+import { mayMatch } from '../store/index.js';
 
 const datasync = promisify(fdatasyncCallback);
 
-/** Entries wait this long for company before they are moved into the store (a reader never waits for it). */
-const LINGER_MS = 10;
-/** ...unless this many are waiting. */
-const EAGER_BATCH = 512;
+/**
+ * Entries wait this long for company before they are moved into the store: a reader whose query
+ * they match never waits for it (it moves them at once), and batches this size fill whole chunks.
+ */
+const LINGER_MS = 100;
+/** ...unless this many are waiting (a full journal chunk). */
+const EAGER_BATCH = 128;
 const MAX_BATCH = 5_000;
 const RETRY_MS = 1_000;
 /** The file is emptied once everything in it is in the store and it has grown past this (truncation costs a journal commit). */
@@ -80,6 +84,15 @@ export class IntakeLog {
     this.appended += entries.length;
     this.scheduleMove(this.pending.length >= EAGER_BATCH ? 0 : LINGER_MS);
     await this.sync();
+  }
+
+  /**
+   * Resolves when every entry appended before the call that `wanted` accepts is in the store. A
+   * reader whose query no waiting entry can match goes straight on: recorded calls then move in
+   * full batches instead of one small batch per read.
+   */
+  settledFor(wanted: (entry: JournalEntry) => boolean): Promise<void> {
+    return this.pending.some(wanted) ? this.settled() : Promise.resolve();
   }
 
   /** Resolves when every entry appended before the call is in the store. */
@@ -188,7 +201,7 @@ export function withReadYourWrites(events: EventStore, intake: IntakeLog): Event
   return {
     append: (entries) => events.append(entries),
     query: async (query) => {
-      await intake.settled();
+      await intake.settledFor((entry) => mayMatch(entry, query));
       return events.query(query);
     },
     readAfter: async (afterSeq, limit) => {

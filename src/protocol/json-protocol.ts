@@ -1,4 +1,4 @@
-import { AwsError } from '../api/index.js';
+import { AwsError, encodeReplyJson } from '../api/index.js';
 
 /** AWS JSON 1.1: `POST /`, `X-Amz-Target: <prefix>.<Operation>`, JSON bodies, `__type` errors. */
 export const JSON_11_CONTENT_TYPE = 'application/x-amz-json-1.1';
@@ -37,7 +37,7 @@ export interface EncodedResponse {
 }
 
 export function encodeOutput(output: Record<string, unknown>): EncodedResponse {
-  return { status: 200, contentType: JSON_11_CONTENT_TYPE, body: JSON.stringify(output) };
+  return { status: 200, contentType: JSON_11_CONTENT_TYPE, body: encodeReplyJson(output) };
 }
 
 export function encodeError(error: AwsError): EncodedResponse {

@@ -18,3 +18,4 @@ export type {
   LakeResults,
   LakeStateStore,
 } from './types.js';
+export { mayMatch } from './query-match.js';

@@ -1,4 +1,4 @@
-import { AwsError, cloudtrailModel } from '../../api/index.js';
+import { AwsError, JsonText, cloudtrailModel } from '../../api/index.js';
 import type { EventCategory, StoredEvent } from '../../records/index.js';
 import type { AttributeFilter, EventQuery, EventStore, LookupAttributeKey } from '../../store/index.js';
 import type { Input } from './input.js';
@@ -62,6 +62,22 @@ export function toWireEvent(event: StoredEvent): Record<string, unknown> {
   return wire;
 }
 
+/**
+ * Events as reply JSON, encoded once per stored event object. The SQLite store hands out one frozen
+ * object per event while its chunk is cached, so a hot event is escaped and encoded once, not on
+ * every page that shows it; the entry goes when the store lets go of the object.
+ */
+const encodedEvents = new WeakMap<StoredEvent, JsonText>();
+
+function encodedWireEvent(event: StoredEvent): JsonText {
+  let encoded = encodedEvents.get(event);
+  if (!encoded) {
+    encoded = new JsonText(JSON.stringify(toWireEvent(event)));
+    encodedEvents.set(event, encoded);
+  }
+  return encoded;
+}
+
 /** Runs an event query one page at a time, with signed continuation tokens. */
 export async function queryPage(
   events: EventStore,
@@ -72,7 +88,7 @@ export async function queryPage(
   const scope = JSON.stringify({ ...query, limit: undefined });
   const after = nextToken === undefined ? undefined : tokens.read(nextToken, scope);
   const page = await events.query(after ? { ...query, after } : query);
-  const output: Record<string, unknown> = { Events: page.events.map(toWireEvent) };
+  const output: Record<string, unknown> = { Events: page.events.map(encodedWireEvent) };
   if (page.next) output.NextToken = tokens.issue(page.next, scope);
   return output;
 }

@@ -1,3 +1,4 @@
+import type { StoredEvent } from '../../records/index.js';
 import type { DecodedChunk } from './chunk-format.js';
 
 export interface OpenChunk {
@@ -6,6 +7,8 @@ export interface OpenChunk {
   firstSeq: number;
   /** Base of the events' received deltas, epoch ms. */
   received: number;
+  /** Events already handed out, by position: built once while the chunk stays cached (see toStoredEvent). */
+  handedOut: (StoredEvent | undefined)[];
 }
 
 /**

@@ -145,7 +145,7 @@ export class ChunkJournal {
     const row = this.statements.row.get(id);
     const data = this.statements.data.get(id);
     if (!row || data === undefined) throw new Error(`journal chunk ${id} is missing`);
-    return { decoded: new DecodedChunk(this.compression.decompress(data)), firstSeq: row.id, received: row.received };
+    return { decoded: new DecodedChunk(this.compression.decompress(data)), firstSeq: row.id, received: row.received, handedOut: [] };
   }
 
   /** Whether `eventId` is stored (hash hits are confirmed against the chunk's own ids). */

@@ -7,8 +7,16 @@ export function partKey(accountId: string, region: string, category: EventCatego
   return `p\u0000${accountId}\u0000${region}\u0000${category}`;
 }
 
-/** Event `index` of a decoded chunk as the store hands it out, its terms looked up again. */
+/**
+ * Event `index` of a decoded chunk as the store hands it out, its terms looked up again. Built once
+ * per cached chunk and frozen: a page of hot events costs no decoding, and callers may keep
+ * derived forms of it (an encoded reply) keyed by the object itself.
+ */
 export function toStoredEvent(strings: StringTable, chunk: OpenChunk, index: number): StoredEvent {
+  return (chunk.handedOut[index] ??= build(strings, chunk, index));
+}
+
+function build(strings: StringTable, chunk: OpenChunk, index: number): StoredEvent {
   const { decoded: d } = chunk;
   const i = index;
   const [, accountId, region, category] = strings.value(d.part[i]!).split('\u0000') as [string, string, string, EventCategory];
@@ -16,12 +24,13 @@ export function toStoredEvent(strings: StringTable, chunk: OpenChunk, index: num
   for (let r = d.resourceStart[i]!; r < d.resourceStart[i + 1]!; r++) {
     const type = d.resourceTerms[2 * r]!;
     const name = strings.value(d.resourceTerms[2 * r + 1]!);
-    resources.push(type === 0 ? { name } : { type: strings.value(type), name });
+    resources.push(Object.freeze(type === 0 ? { name } : { type: strings.value(type), name }));
   }
   const user = d.user[i]!;
   const akid = d.akid[i]!;
   const readOnly = d.readOnly[i]!;
-  return {
+  Object.freeze(resources);
+  return Object.freeze({
     seq: chunk.firstSeq + d.seqDelta[i]!,
     receivedAt: chunk.received + d.receivedDelta[i]!,
     eventId: d.eventIds[i]!,
@@ -36,5 +45,5 @@ export function toStoredEvent(strings: StringTable, chunk: OpenChunk, index: num
     accessKeyId: akid === 0 ? undefined : strings.value(akid),
     resources,
     raw: d.raw(i),
-  };
+  });
 }
