@@ -1,6 +1,7 @@
 /**
  * Cairn's foundation figures, each beside its baseline measured in the same run:
- *   1. import: `cairn import` of the whole archive vs read + gunzip + JSON.parse of the same files;
+ *   1. import: `cairn import` of the whole archive vs read + gunzip + JSON.parse of the same files,
+ *      and Cairn's archive reader alone (nothing stored) to split the import's time;
  *   2. storage: bytes on disk after the import vs the archive's gzip bytes;
  *   3. LookupEvents over HTTP (SigV4, keep-alive, concurrency 16, a mix of every lookup attribute)
  *      vs a bare node:http server answering a body of the same size.
@@ -25,6 +26,7 @@ import type { Figure } from './lib/report.js';
 import { BENCH_OUT, REPO_ROOT, fmt, ratio, writeReport } from './lib/report.js';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli', 'main.js');
+const READER_RATE = new URL('./lib/reader-rate.ts', import.meta.url).pathname;
 
 interface Manifest {
   events: number;
@@ -54,6 +56,11 @@ async function main(): Promise<void> {
     if (imported.exitCode !== 0) throw new Error(`import failed: ${imported.stderr}`);
     const importRate = manifest.events / (imported.wallMs / 1000);
     const parseRate = parse.events / parse.wallSeconds;
+    // Its own process, as the import runs: the reader's rate without the store's work.
+    const reading = await runTimed(process.execPath, ['--import', 'tsx', READER_RATE, dir]);
+    if (reading.exitCode !== 0) throw new Error(`reader failed: ${reading.stderr}`);
+    const read = JSON.parse(reading.stdout) as { events: number; seconds: number };
+    const readerRate = read.events / read.seconds;
     sections.push({
       title: 'import (cairn import) vs read + gunzip + JSON.parse, same files, 1 thread',
       figures: [
@@ -62,9 +69,10 @@ async function main(): Promise<void> {
         { name: 'import rate', value: Math.round(importRate), unit: 'events/s', note: imported.stdout.trim() },
         { name: 'import / parse', value: fmt(ratio(importRate, parseRate) * 100), unit: '%', note: 'target ≥ 60 %' },
         { name: 'import CPU', value: fmt(imported.cpuMs / 1000), unit: 's', note: `parse CPU ${fmt(parse.cpuSeconds)} s` },
+        { name: 'reader alone', value: Math.round(readerRate), unit: 'events/s', note: `${fmt(ratio(readerRate, parseRate) * 100)} % of the parse rate: read, split, parse, fields; nothing stored` },
       ],
     });
-    data.import = { wallMs: imported.wallMs, cpuMs: imported.cpuMs, parse };
+    data.import = { wallMs: imported.wallMs, cpuMs: imported.cpuMs, parse, reader: { ...read, cpuMs: reading.cpuMs } };
 
     // 2. Storage: what the data directory holds after the import (WAL checkpointed by the import's close).
     const stored = await dirSize(dataDir);
