@@ -23,12 +23,13 @@ const TRUNCATE_AT_BYTES = 8 * 1024 * 1024;
  * A write-ahead file in front of the event store. A recorded call is acknowledged as soon as its
  * entry is in this file and flushed to disk (one fdatasync off the event loop, shared by every call
  * that waits for it); moving entries into the store, with its indexes and compression, happens
- * right after, in batches, off the call's path. At start the file is replayed into the store
+ * shortly after, in batches, off the call's path. At start the file is replayed into the store
  * (eventIDs make that idempotent), so an acknowledged entry survives a crash at any point. Once
  * every entry in the file is durably in the store and the file has grown large, it is emptied.
  *
  * Reads that must see every acknowledged call (LookupEvents after a call) wait for `settled()`,
- * which moves the waiting entries at once: see `withReadYourWrites`.
+ * which moves the waiting entries at once; a query waits only if a waiting entry could be in its
+ * answer (`settledFor`): see `withReadYourWrites`.
  */
 export class IntakeLog {
   private readonly fd: number;
