@@ -2,8 +2,16 @@ import type Database from 'better-sqlite3';
 import type { ChunkEvent } from './chunk-format.js';
 import type { ChunkJournal, ChunkRow } from './chunk-journal.js';
 
-/** Chunks examined per round. */
+/** Chunks examined per round, at most, read this many at a time. */
 const ROUND = 4096;
+const PAGE = 256;
+/**
+ * Events merged per round, at most (give or take one merged chunk). A round is one transaction on
+ * the server's thread: 5 s of recorded calls at 500 a second took 110 ms to merge in one go, a
+ * minute's 1.3 s, and every request waited. About 20 ms of work here; rounds follow each other
+ * with the event loop free in between.
+ */
+const MERGED_PER_ROUND = 512;
 const PROGRESS = 'compacted-through-chunk';
 
 /**
@@ -32,7 +40,6 @@ export class ChunkCompactor {
   /** One round, inside the caller's transaction; returns how many events moved (0: nothing to do). */
   compactRound(): number {
     const from = Number(this.statements.progress.get(PROGRESS) ?? 0);
-    const rows = this.statements.chunks.all(from, ROUND);
     let moved = 0;
     let run: ChunkRow[] = [];
     let runEvents = 0;
@@ -42,15 +49,17 @@ export class ChunkCompactor {
       run = [];
       runEvents = 0;
     };
-    for (const row of rows) {
+    for (const row of this.rowsAfter(from)) {
       if (row.count >= this.target) {
         flush();
         doneThrough = row.id;
+        if (moved >= MERGED_PER_ROUND) break;
         continue;
       }
       if (runEvents + row.count > this.target || !this.fitsSpan(run, row)) {
         flush();
         doneThrough = row.id - 1;
+        if (moved >= MERGED_PER_ROUND) break;
       }
       run.push(row);
       runEvents += row.count;
@@ -63,6 +72,17 @@ export class ChunkCompactor {
     } else if (run.length === 1) doneThrough = run[0]!.id - 1;
     if (doneThrough !== from) this.statements.saveProgress.run(PROGRESS, String(doneThrough));
     return moved;
+  }
+
+  /** Chunk rows after `from` in id order, a page at a time, up to ROUND: a round that stops early reads few. */
+  private *rowsAfter(from: number): Generator<ChunkRow> {
+    for (let after = from, examined = 0; examined < ROUND; ) {
+      const page = this.statements.chunks.all(after, PAGE);
+      yield* page;
+      examined += page.length;
+      if (page.length < PAGE) return;
+      after = page[page.length - 1]!.id;
+    }
   }
 
   private readonly spans = new Map<number, { lo: number; hi: number }>();
