@@ -162,11 +162,7 @@ class ForwardedCall {
   }
 
   private onResponse(incoming: IncomingMessage): void {
-    const raw: string[] = [];
-    for (let i = 0; i < incoming.rawHeaders.length; i += 2) {
-      if (!HOP_BY_HOP.has(incoming.rawHeaders[i]!.toLowerCase())) raw.push(incoming.rawHeaders[i]!, incoming.rawHeaders[i + 1]!);
-    }
-    this.response = { status: incoming.statusCode ?? 502, headers: joinedHeaders(incoming), raw };
+    this.response = { status: incoming.statusCode ?? 502, headers: joinedHeaders(incoming), raw: forwardedHeaders(incoming.rawHeaders) };
     incoming.on('data', (chunk: Buffer) => {
       this.responseBody.add(chunk);
       const previous = this.held;
@@ -309,7 +305,7 @@ function joinedHeaders(message: IncomingMessage): Record<string, string | undefi
   return out;
 }
 
-/** The client's headers, in order and spelling, minus the hop-by-hop ones. */
+/** Headers as they pass through, either way: in order and spelling, minus the hop-by-hop ones. */
 function forwardedHeaders(raw: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) if (!HOP_BY_HOP.has(raw[i]!.toLowerCase())) out.push(raw[i]!, raw[i + 1]!);

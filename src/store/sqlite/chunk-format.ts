@@ -131,7 +131,10 @@ export class DecodedChunk {
     return this.records.toString('utf8', this.rawStart[i], this.rawStart[i + 1]);
   }
 
-  /** Bytes held in memory (for the cache's budget): the records count twice, as bytes and as the strings handed out. */
+  /**
+   * Bytes held in memory (for the cache's budget): the records count twice, as bytes and as the
+   * strings of the events handed out (toStoredEvent); per event, the columns and that event's object.
+   */
   get size(): number {
     return 2 * this.records.length + this.count * 160;
   }
