@@ -6,6 +6,7 @@ import type { ChunkEvent } from './chunk-format.js';
 import { DecodedChunk, encodeChunk } from './chunk-format.js';
 import { DictionarySampler } from './dictionary-sampler.js';
 import { eventIdHash } from './event-id.js';
+import { EventIdIndex } from './event-id-index.js';
 import type { Posting } from './postings.js';
 import { postingsOf, postingsOfEvents } from './postings.js';
 
@@ -43,25 +44,24 @@ export class ChunkJournal {
   /** A dictionary added by the transaction in progress (undone if it rolls back). */
   private pendingDictionary: number | undefined;
   private readonly statements;
+  private readonly ids: EventIdIndex;
 
   constructor(private readonly db: Database.Database, seedDictionary: Buffer) {
+    this.ids = new EventIdIndex(db);
     this.statements = {
       dictionaries: db.prepare<[], { id: number; data: Buffer }>('SELECT id, data FROM dictionaries ORDER BY id'),
       insertDictionary: db.prepare<[number, Buffer]>('INSERT OR IGNORE INTO dictionaries (id, data) VALUES (?, ?)'),
       insertChunk: db.prepare<[number, number, number, number, number]>('INSERT INTO chunks (id, last_seq, count, received, received_max) VALUES (?, ?, ?, ?, ?)'),
       insertData: db.prepare<[number, Buffer]>('INSERT INTO chunk_data (id, data) VALUES (?, ?)'),
       insertPosting: db.prepare<[number, number, number, number, number, number]>('INSERT INTO postings (part, attr, term, tmax, chunk, span) VALUES (?, ?, ?, ?, ?, ?)'),
-      insertId: db.prepare<[number, number]>('INSERT OR IGNORE INTO event_ids (hash, chunk) VALUES (?, ?)'),
       deleteChunk: db.prepare<[number]>('DELETE FROM chunks WHERE id = ?'),
       deleteData: db.prepare<[number]>('DELETE FROM chunk_data WHERE id = ?'),
       deletePosting: db.prepare<[number, number, number, number, number]>('DELETE FROM postings WHERE part = ? AND attr = ? AND term = ? AND tmax = ? AND chunk = ?'),
-      deleteId: db.prepare<[number, number]>('DELETE FROM event_ids WHERE hash = ? AND chunk = ?'),
       row: db.prepare<[number], ChunkRow>('SELECT id, last_seq, count, received, received_max FROM chunks WHERE id = ?'),
       data: db.prepare<[number], Buffer>('SELECT data FROM chunk_data WHERE id = ?').pluck(),
       lastSeq: db.prepare<[], number | null>('SELECT last_seq FROM chunks ORDER BY id DESC LIMIT 1').pluck(),
       seqFloor: db.prepare<[], string>(`SELECT value FROM settings WHERE name = '${SEQ_FLOOR}'`).pluck(),
       saveSeqFloor: db.prepare<[string]>(`INSERT OR REPLACE INTO settings (name, value) VALUES ('${SEQ_FLOOR}', ?)`),
-      chunksById: db.prepare<[number], number>('SELECT chunk FROM event_ids WHERE hash = ?').pluck(),
       dictionary: db.prepare<[number], Buffer>('SELECT data FROM dictionaries WHERE id = ?').pluck(),
       newestDictionary: db.prepare<[], { id: number; data: Buffer }>('SELECT id, data FROM dictionaries WHERE id > 1 ORDER BY id DESC LIMIT 1'),
     };
@@ -97,7 +97,7 @@ export class ChunkJournal {
   insertMany(chunks: readonly { firstSeq: number; received: number; events: readonly ChunkEvent[] }[]): void {
     const postings: Posting[] = [];
     const chunkOf: number[] = [];
-    const ids: [number, number][] = [];
+    const idRows: [number, number][] = [];
     for (const { firstSeq, received, events } of chunks) {
       const plain = encodeChunk(events);
       let receivedMax = received;
@@ -109,7 +109,7 @@ export class ChunkJournal {
         postings.push(p);
         chunkOf.push(firstSeq);
       }
-      for (const e of events) ids.push([eventIdHash(e.eventId), firstSeq]);
+      for (const e of events) idRows.push([eventIdHash(e.eventId), firstSeq]);
       this.cache.delete(firstSeq);
     }
     const order = postings.map((_, i) => i).sort((a, b) => comparePostings(postings[a]!, postings[b]!) || chunkOf[a]! - chunkOf[b]!);
@@ -117,15 +117,15 @@ export class ChunkJournal {
       const p = postings[i]!;
       this.statements.insertPosting.run(p.part, p.attr, p.term, p.tmax, chunkOf[i]!, p.tmax - p.tmin);
     }
-    ids.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    for (const [hash, chunk] of ids) this.statements.insertId.run(hash, chunk);
+    idRows.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    this.ids.insert(idRows);
   }
 
   /** Deletes a chunk with its postings and id entries. Call inside a transaction. */
   remove(id: number, known?: OpenChunk): void {
     const { decoded } = known ?? this.open(id);
     for (const p of postingsOf(decoded)) this.statements.deletePosting.run(p.part, p.attr, p.term, p.tmax, id);
-    for (const eventId of decoded.eventIds) this.statements.deleteId.run(eventIdHash(eventId), id);
+    for (const eventId of decoded.eventIds) this.ids.remove(eventIdHash(eventId), id);
     this.statements.deleteChunk.run(id);
     this.statements.deleteData.run(id);
     this.cache.delete(id);
@@ -150,7 +150,7 @@ export class ChunkJournal {
 
   /** Whether `eventId` is stored (hash hits are confirmed against the chunk's own ids). */
   has(eventId: string): boolean {
-    for (const chunk of this.statements.chunksById.all(eventIdHash(eventId))) {
+    for (const chunk of this.ids.chunksOf(eventIdHash(eventId))) {
       if (this.open(chunk).decoded.eventIds.includes(eventId)) return true;
     }
     return false;
@@ -158,7 +158,7 @@ export class ChunkJournal {
 
   /** The chunk and position holding `eventId`. */
   find(eventId: string): { chunk: OpenChunk; index: number } | undefined {
-    for (const id of this.statements.chunksById.all(eventIdHash(eventId))) {
+    for (const id of this.ids.chunksOf(eventIdHash(eventId))) {
       const chunk = this.open(id);
       const index = chunk.decoded.eventIds.indexOf(eventId);
       if (index >= 0) return { chunk, index };
@@ -174,6 +174,7 @@ export class ChunkJournal {
 
   /** Call after it rolls back: forgets what it added, so nothing refers to rows that do not exist. */
   rolledBack(): void {
+    this.ids.rolledBack();
     if (this.pendingDictionary !== undefined) {
       this.compression.drop(this.pendingDictionary);
       this.sampler = new DictionarySampler();

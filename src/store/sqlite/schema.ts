@@ -1,7 +1,8 @@
 /**
  * SQLite schema of the journal (see docs/ARCHITECTURE.md, "Journal layout"). Records live in
  * zstd-compressed chunks of consecutive events; `chunks` holds their small facts, `chunk_data` the
- * bytes; `postings` says which chunks hold which attribute values; `event_ids` finds an eventID's chunk.
+ * bytes; `postings` says which chunks hold which attribute values; `event_ids` finds an eventID's chunk,
+ * with `event_ids_recent` in front of it taking new ids (ChunkJournal merges them over a range at a time).
  */
 export const SCHEMA_VERSION = 2;
 
@@ -27,6 +28,11 @@ CREATE TABLE IF NOT EXISTS postings (
   PRIMARY KEY (part, attr, term, tmax, chunk)
 ) STRICT, WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS event_ids (
+  hash INTEGER NOT NULL,
+  chunk INTEGER NOT NULL,
+  PRIMARY KEY (hash, chunk)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS event_ids_recent (
   hash INTEGER NOT NULL,
   chunk INTEGER NOT NULL,
   PRIMARY KEY (hash, chunk)
