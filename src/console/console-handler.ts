@@ -291,7 +291,7 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
 }
 
 function sendJson(res: ServerResponse, status: number, body: Record<string, unknown>, requestId: string = randomUUID()): void {
-  const bytes = Buffer.from(encodeReplyJson(body));
+  const bytes = encodeReplyJson(body);
   res.writeHead(status, {
     'Content-Type': 'application/json',
     'Content-Length': bytes.length,

@@ -11,6 +11,7 @@ import type { CloudTrailService } from '../services/index.js';
 import { isReadOnlyOperation } from '../services/index.js';
 import { headerValue, sourceIp, tlsDetails } from './request-meta.js';
 import type { Authenticator, Caller } from './types.js';
+import { joinedHeaders } from './joined-headers.js';
 
 /** X-Amz-Target prefix of Cairn's additive operations (SearchEvents), beside CloudTrail's own. */
 export const CAIRN_TARGET_PREFIX = 'Cairn_20261101';
@@ -40,8 +41,8 @@ export async function handleApiCall(req: IncomingMessage, body: Buffer, deps: Ap
   const now = Date.now();
   let caller: Caller;
   try {
-    // headersDistinct: a repeated signed header must be joined with ',' as the signer did.
-    caller = await deps.authenticate({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headersDistinct, body }, now);
+    // A repeated signed header is joined with ',' as the signer did.
+    caller = await deps.authenticate({ method: req.method ?? 'POST', url: req.url ?? '/', headers: joinedHeaders(req), body }, now);
   } catch (error) {
     return { ...encodeError(toAwsError(error)), requestId };
   }

@@ -7,6 +7,7 @@ import { decodeRestJsonBody, encodeRestJsonError, encodeRestJsonOutput, toAwsErr
 import type { AuditEventsService } from '../services/index.js';
 import { readBody } from './read-body.js';
 import type { Authenticator, Caller } from './types.js';
+import { joinedHeaders } from './joined-headers.js';
 
 /** The `cloudtrail-data` service's signing name and its one operation's path. */
 export const AUDIT_SIGNING_NAME = 'cloudtrail-data';
@@ -63,7 +64,7 @@ async function handleAuditEvents(req: IncomingMessage, body: Buffer, deps: Audit
   const now = Date.now();
   let caller: Caller;
   try {
-    caller = await deps.authenticate({ method: req.method ?? 'POST', url: req.url ?? '/', headers: req.headersDistinct, body }, now);
+    caller = await deps.authenticate({ method: req.method ?? 'POST', url: req.url ?? '/', headers: joinedHeaders(req), body }, now);
   } catch (error) {
     return encodeRestJsonError(toAwsError(error));
   }

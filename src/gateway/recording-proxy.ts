@@ -14,6 +14,7 @@ import type { CapturedResponse, LearnedIdentity, ProxiedExchange } from '../reco
 import { buildRecord, encodeCborStringMap, recordProxiedCall } from '../recorder/index.js';
 import { Capture } from './capture.js';
 import { headerValue, tlsDetails } from './request-meta.js';
+import { joinedHeaders } from './joined-headers.js';
 
 /** Who signs with an access key, as far as Cairn knows (its own keys, the identities file, learned keys). */
 export type IdentityLookup = (accessKeyId: string | undefined) => Promise<{ identity: UserIdentity; accountId: string }>;
@@ -290,19 +291,6 @@ function replyProtocol(guess: ServiceGuess, view: RequestView): WireProtocol | u
   if (protocols.size === 1) return [...protocols][0];
   if ((view.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded') || /(^|&)Action=/.test(view.query)) return 'query';
   return undefined;
-}
-
-/** Header values by lower-case name; repeated headers joined with ',' (as SigV4 signs them). */
-function joinedHeaders(message: IncomingMessage): Record<string, string | undefined> {
-  // From rawHeaders, not headersDistinct: that getter builds an array per header on every call (~25 µs).
-  const out = Object.create(null) as Record<string, string | undefined>;
-  const raw = message.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!.toLowerCase();
-    const seen = out[name];
-    out[name] = seen === undefined ? raw[i + 1]! : `${seen},${raw[i + 1]!}`;
-  }
-  return out;
 }
 
 /** Headers as they pass through, either way: in order and spelling, minus the hop-by-hop ones. */

@@ -96,7 +96,7 @@ async function route(req: IncomingMessage, res: ServerResponse, options: Gateway
 }
 
 function send(res: ServerResponse, response: EncodedResponse & { requestId: string }): void {
-  const body = Buffer.from(response.body);
+  const body = typeof response.body === 'string' ? Buffer.from(response.body) : response.body;
   res.writeHead(response.status, {
     'Content-Type': response.contentType,
     'Content-Length': body.length,

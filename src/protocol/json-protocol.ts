@@ -33,7 +33,8 @@ export function decodeJsonInput(body: Buffer): Record<string, unknown> {
 export interface EncodedResponse {
   status: number;
   contentType: string;
-  body: string;
+  /** A string is sent as UTF-8. */
+  body: string | Buffer;
 }
 
 export function encodeOutput(output: Record<string, unknown>): EncodedResponse {

@@ -36,9 +36,12 @@ export class EventLookup {
     private readonly journal: ChunkJournal,
   ) {
     // The row value keeps (tmax, chunk) an index range: spelled with OR, SQLite scanned from the key's newest row.
-    this.postings = db.prepare<[number, number, number, number, number, number, number], Candidate>(
-      'SELECT chunk, tmax - span AS tmin, tmax FROM postings WHERE part = ? AND attr = ? AND term = ? AND tmax >= ? AND (tmax, chunk) < (?, ?) ORDER BY tmax DESC, chunk DESC LIMIT ?',
-    );
+    // Raw rows (arrays): better-sqlite3 builds a row object about twice as slowly as JavaScript does.
+    this.postings = db
+      .prepare<[number, number, number, number, number, number, number], [chunk: number, tmin: number, tmax: number]>(
+        'SELECT chunk, tmax - span AS tmin, tmax FROM postings WHERE part = ? AND attr = ? AND term = ? AND tmax >= ? AND (tmax, chunk) < (?, ?) ORDER BY tmax DESC, chunk DESC LIMIT ?',
+      )
+      .raw(true);
   }
 
   run(query: EventQuery): EventPage {
@@ -115,7 +118,7 @@ export class EventLookup {
     return () => {
       if (at === buffered.length) {
         if (exhausted) return undefined;
-        buffered = this.postings.all(part, condition.attr, condition.term, lowest, tmax, chunk, pageSize);
+        buffered = this.postings.all(part, condition.attr, condition.term, lowest, tmax, chunk, pageSize).map(([id, tmin, max]) => ({ chunk: id, tmin, tmax: max }));
         at = 0;
         exhausted = buffered.length < pageSize;
         pageSize = Math.min(pageSize * 2, MAX_POSTINGS_PAGE);
