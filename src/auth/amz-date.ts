@@ -22,8 +22,12 @@ export function parseHttpDate(value: string): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
+/** The last date formatted: concurrent requests mostly carry the same second, and each formats it several times. */
+let lastFormatted = { ms: Number.NaN, text: '' };
+
 export function formatAmzDate(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  if (ms !== lastFormatted.ms) lastFormatted = { ms, text: new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '') };
+  return lastFormatted.text;
 }
 
 function span(ms: number): string {

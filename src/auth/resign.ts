@@ -1,3 +1,4 @@
+import { createHash, createHmac } from 'node:crypto';
 import { getCanonicalHeaders, SignatureV4 } from '@smithy/signature-v4';
 import { formatAmzDate } from './amz-date.js';
 import { ALGORITHM } from './claim.js';
@@ -24,24 +25,17 @@ export interface SigningInput {
 }
 
 /**
- * Smithy's signer with its canonical-request and string-to-sign steps opened up. `sign()` and
- * `presign()` cannot be used to re-sign: they drop a signed `Date` header, always add
- * X-Amz-Date / a token, hoist X-Amz-* headers into the query and pick their own payload hash.
+ * Smithy's signer with its canonical-request step opened up. `sign()` and `presign()` cannot be
+ * used to re-sign: they drop a signed `Date` header, always add X-Amz-Date / a token, hoist
+ * X-Amz-* headers into the query and pick their own payload hash.
  */
 class Resigner extends SignatureV4 {
   canonicalRequest(request: HttpRequest, signedHeaders: Record<string, string>, payloadHash: string): string {
     return this.createCanonicalRequest(request, signedHeaders, payloadHash);
   }
-
-  stringToSign(longDate: string, scope: string, canonicalRequest: string): Promise<string> {
-    return this.createStringToSign(longDate, scope, canonicalRequest, ALGORITHM);
-  }
 }
 
-/**
- * Signers are kept per (key, secret, region, service): each caches its derived signing key, so a
- * steady client costs one HMAC chain per day instead of one per request.
- */
+/** Signers (canonicalisers) are kept per (key, secret, region, service). */
 const signers = new Map<string, Resigner>();
 const MAX_SIGNERS = 1024;
 
@@ -64,8 +58,28 @@ function signerFor(input: SigningInput): Resigner {
   return signer;
 }
 
+/**
+ * Derived signing keys per (secret, day, region, service): a steady client costs one HMAC chain a
+ * day. The string to sign and its HMAC are computed here with node:crypto, synchronously: smithy's
+ * own steps went through promises and an extra HMAC per call for their cache key.
+ */
+const signingKeys = new Map<string, Buffer>();
+const MAX_SIGNING_KEYS = 1024;
+
+function signingKey(secretAccessKey: string, day: string, region: string, service: string): Buffer {
+  const cacheKey = `${secretAccessKey}\u0000${day}\u0000${region}\u0000${service}`;
+  let key = signingKeys.get(cacheKey);
+  if (!key) {
+    if (signingKeys.size >= MAX_SIGNING_KEYS) signingKeys.clear();
+    key = Buffer.from(`AWS4${secretAccessKey}`, 'utf8');
+    for (const part of [day, region, service, 'aws4_request']) key = createHmac('sha256', key).update(part, 'utf8').digest();
+    signingKeys.set(cacheKey, key);
+  }
+  return key;
+}
+
 /** The hex signature a correct client computes for `input`. */
-export async function expectedSignature(input: SigningInput): Promise<string> {
+export function expectedSignature(input: SigningInput): string {
   const signer = signerFor(input);
   const request: HttpRequest = {
     method: input.method,
@@ -78,10 +92,11 @@ export async function expectedSignature(input: SigningInput): Promise<string> {
   // signableHeaders: a signed header counts even where smithy would not sign it itself (e.g. user-agent).
   const headers = getCanonicalHeaders(request, undefined, new Set(Object.keys(input.headers)));
   const canonical = signer.canonicalRequest(request, headers, input.payloadHash);
-  const stringToSign = await signer.stringToSign(formatAmzDate(input.signedAt), input.scope, canonical);
-  const signingDate = new Date(input.signedAt);
-  // sign(string) derives (and caches) the signing key for this secret, date, region and service.
-  return signer.sign(stringToSign, { signingDate, signingRegion: input.region, signingService: input.service });
+  const longDate = formatAmzDate(input.signedAt);
+  const stringToSign = `${ALGORITHM}\n${longDate}\n${input.scope}\n${createHash('sha256').update(canonical, 'utf8').digest('hex')}`;
+  // The key's day is the signing time's, as SigV4 signers derive it (the scope's day is checked apart).
+  const key = signingKey(input.secretAccessKey, longDate.slice(0, 8), input.region, input.service);
+  return createHmac('sha256', key).update(stringToSign, 'utf8').digest('hex');
 }
 
 function queryBag(pairs: ReadonlyArray<[string, string]>): Record<string, string | string[]> {

@@ -71,7 +71,7 @@ export async function verifySigV4(
 
   const target = splitTarget(request.url);
   const payloadHash = claimedPayloadHash(claim, request.headers, target.query, request.body);
-  const expected = await expectedSignature({
+  const expected = expectedSignature({
     method: request.method,
     path: target.path,
     query: target.query,
