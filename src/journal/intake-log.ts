@@ -1,15 +1,16 @@
 import { closeSync, fdatasync as fdatasyncCallback, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { promisify } from 'node:util';
 import type { Logger } from 'pino';
-import type { JournalEntry } from '../records/index.js';
-import type { EventStore } from '../store/index.js';
+import type { JournalEntry, StoredEvent } from '../records/index.js';
+import type { EventCursor, EventPage, EventQuery, EventStore } from '../store/index.js';
 import { mayMatch } from '../store/index.js';
+import { isProvisional, mergePendingPage, pendingEvent } from './pending-page.js';
 
 const datasync = promisify(fdatasyncCallback);
 
 /**
- * Entries wait this long for company before they are moved into the store: a reader whose query
- * they match never waits for it (it moves them at once), and batches this size fill whole chunks.
+ * Entries wait this long for company before they are moved into the store, so that batches fill
+ * whole chunks; readers see them meanwhile (withReadYourWrites).
  */
 const LINGER_MS = 100;
 /** ...unless this many are waiting (a full journal chunk). */
@@ -27,14 +28,22 @@ const TRUNCATE_AT_BYTES = 8 * 1024 * 1024;
  * (eventIDs make that idempotent), so an acknowledged entry survives a crash at any point. Once
  * every entry in the file is durably in the store and the file has grown large, it is emptied.
  *
- * Reads that must see every acknowledged call (LookupEvents after a call) wait for `settled()`,
- * which moves the waiting entries at once; a query waits only if a waiting entry could be in its
- * answer (`settledFor`): see `withReadYourWrites`.
+ * Reads that must see every acknowledged call (LookupEvents after a call) read the waiting entries
+ * beside the store (`waiting`), or wait for `settled()`, which moves them at once: see
+ * `withReadYourWrites`.
  */
 export class IntakeLog {
   private readonly fd: number;
   /** Entries durable (or being made durable) in the file and not yet in the store, in order. */
   private pending: JournalEntry[] = [];
+  /** When each pending entry was appended (epoch ms), beside it. */
+  private pendingAt: number[] = [];
+  /**
+   * The first this many pending entries are being appended to the store right now. The store this
+   * log fronts (SQLite) commits before its append returns and only then flushes, so readers find
+   * them in the store from that moment; should the append fail, they are waiting entries again.
+   */
+  private handedOver = 0;
   private syncRunning: Promise<void> | undefined;
   private syncQueued: Promise<void> | undefined;
   private moveRunning: Promise<void> | undefined;
@@ -50,13 +59,17 @@ export class IntakeLog {
     private readonly file: string,
     private readonly store: Pick<EventStore, 'append'>,
     private readonly logger: Logger,
+    private readonly lingerMs: number,
   ) {
     this.fd = openSync(file, 'a+', 0o600);
   }
 
-  /** Opens the file at `file`, first moving whatever a previous run left in it into the store. */
-  static async open(file: string, store: Pick<EventStore, 'append'>, logger: Logger): Promise<IntakeLog> {
-    const log = new IntakeLog(file, store, logger);
+  /**
+   * Opens the file at `file`, first moving whatever a previous run left in it into the store.
+   * `lingerMs`: how long entries wait for company before they move (tests hold them longer).
+   */
+  static async open(file: string, store: Pick<EventStore, 'append'>, logger: Logger, options: { lingerMs?: number } = {}): Promise<IntakeLog> {
+    const log = new IntakeLog(file, store, logger, options.lingerMs ?? LINGER_MS);
     const left = parseIntakeLines(readFileSync(file, 'utf8'));
     for (let i = 0; i < left.length; i += MAX_BATCH) await store.append(left.slice(i, i + MAX_BATCH));
     if (left.length > 0) logger.info({ entries: left.length }, 'replayed the intake log into the event store');
@@ -81,9 +94,13 @@ export class IntakeLog {
       throw error;
     }
     this.written += bytes.length;
-    for (const entry of entries) this.pending.push(entry);
+    const now = Date.now();
+    for (const entry of entries) {
+      this.pending.push(entry);
+      this.pendingAt.push(now);
+    }
     this.appended += entries.length;
-    this.scheduleMove(this.pending.length >= EAGER_BATCH ? 0 : LINGER_MS);
+    this.scheduleMove(this.pending.length >= EAGER_BATCH ? 0 : this.lingerMs);
     await this.sync();
   }
 
@@ -94,6 +111,22 @@ export class IntakeLog {
    */
   settledFor(wanted: (entry: JournalEntry) => boolean): Promise<void> {
     return this.pending.some(wanted) ? this.settled() : Promise.resolve();
+  }
+
+  /** The waiting entries `wanted` accepts (not those handed to the store), as query results with provisional seqs (pending-page.ts). */
+  waiting(wanted: (entry: JournalEntry) => boolean): StoredEvent[] {
+    const events: StoredEvent[] = [];
+    for (let i = this.handedOver; i < this.pending.length; i++) {
+      const entry = this.pending[i]!;
+      if (wanted(entry)) events.push(this.provisional(entry, i));
+    }
+    return events;
+  }
+
+  /** Whether the entry with this eventID still waits (its provisional seq stands) or is in the store. */
+  isWaiting(eventId: string): boolean {
+    for (let i = this.handedOver; i < this.pending.length; i++) if (this.pending[i]!.eventId === eventId) return true;
+    return false;
   }
 
   /** Resolves when every entry appended before the call is in the store. */
@@ -143,12 +176,26 @@ export class IntakeLog {
     }, delayMs);
   }
 
+  /** One object per waiting entry, so a reply cache keyed by event (lookup-events.ts) keeps working. */
+  private readonly provisionalEvents = new WeakMap<JournalEntry, StoredEvent>();
+
+  private provisional(entry: JournalEntry, index: number): StoredEvent {
+    let event = this.provisionalEvents.get(entry);
+    if (!event) {
+      event = Object.freeze(pendingEvent(entry, this.moved + index, this.pendingAt[index]!));
+      this.provisionalEvents.set(entry, event);
+    }
+    return event;
+  }
+
   private async move(): Promise<void> {
     while (this.pending.length > 0) {
       const batch = this.pending.slice(0, MAX_BATCH);
+      this.handedOver = batch.length;
       try {
         await this.store.append(batch);
       } catch (error) {
+        this.handedOver = 0;
         // Still in the file, still pending: tried again, and replayed at the next start if need be.
         this.logger.error({ err: error, entries: batch.length }, 'moving recorded events into the store failed; retrying');
         for (const waiter of this.settledWaiters.splice(0)) waiter.reject(error);
@@ -159,7 +206,9 @@ export class IntakeLog {
         return;
       }
       this.pending.splice(0, batch.length);
+      this.pendingAt.splice(0, batch.length);
       this.moved += batch.length;
+      this.handedOver = 0;
       this.settledWaiters = this.settledWaiters.filter((waiter) => {
         if (waiter.upTo > this.moved) return true;
         waiter.resolve();
@@ -197,14 +246,15 @@ function isJournalEntry(value: unknown): value is JournalEntry {
   return typeof e.eventId === 'string' && typeof e.raw === 'string' && typeof e.accountId === 'string' && typeof e.eventTime === 'number' && Array.isArray(e.resources);
 }
 
-/** The event store as a server reads it: every read first waits for the calls acknowledged before it. */
+/**
+ * The event store as a server reads it: every read sees the calls acknowledged before it. A query
+ * of one partition reads the intake log's waiting entries beside the store (they move in full
+ * batches, not one small batch per read); other reads wait for the entries to move first.
+ */
 export function withReadYourWrites(events: EventStore, intake: IntakeLog): EventStore {
   return {
     append: (entries) => events.append(entries),
-    query: async (query) => {
-      await intake.settledFor((entry) => mayMatch(entry, query));
-      return events.query(query);
-    },
+    query: (query) => (query.categories.length === 1 ? queryWithWaiting(events, intake, query) : settledQuery(events, intake, query)),
     readAfter: async (afterSeq, limit) => {
       await intake.settled();
       return events.readAfter(afterSeq, limit);
@@ -221,4 +271,43 @@ export function withReadYourWrites(events: EventStore, intake: IntakeLog): Event
     compact: () => events.compact(),
     storedBytes: () => events.storedBytes(),
   };
+}
+
+async function settledQuery(events: EventStore, intake: IntakeLog, query: EventQuery): Promise<EventPage> {
+  await intake.settledFor((entry) => mayMatch(entry, query));
+  return events.query(query);
+}
+
+/**
+ * One partition's page from the store and the waiting entries together (pending-page.ts). Within a
+ * partition the store numbers moved entries in the order their provisional seqs give them; across
+ * partitions it does not, so a query of several categories waits instead (settledQuery).
+ */
+async function queryWithWaiting(events: EventStore, intake: IntakeLog, query: EventQuery): Promise<EventPage> {
+  const after = await resolveCursor(events, intake, query);
+  const wanted = { ...query, after: undefined };
+  const waiting = intake.waiting((entry) => mayMatch(entry, wanted));
+  // Read the store in the same turn (SQLite reads synchronously): no move can begin in between.
+  const stored = events.query(storedCursorQuery({ ...query, after }));
+  return mergePendingPage(await stored, waiting, after, query.limit);
+}
+
+/**
+ * The query's cursor as this turn sees it: a provisional one stays provisional while its entry
+ * waits, and becomes the stored seq once the entry has moved (found again by eventID).
+ */
+async function resolveCursor(events: EventStore, intake: IntakeLog, query: EventQuery): Promise<EventCursor | undefined> {
+  const after = query.after;
+  if (!after || !isProvisional(after) || after.eventId === undefined || intake.isWaiting(after.eventId)) return after;
+  const page = await events.query({ ...query, attributes: [{ key: 'EventId', value: after.eventId }], text: undefined, startTime: undefined, endTime: undefined, after: undefined, limit: 1 });
+  const moved = page.events[0];
+  // Gone (purged): everything at its second is older than what the earlier page showed.
+  return moved ? { eventTime: moved.eventTime, seq: moved.seq } : { eventTime: after.eventTime, seq: Number.MAX_SAFE_INTEGER };
+}
+
+/** The store knows nothing of provisional seqs: every stored event at a provisional cursor's second is older than it. */
+function storedCursorQuery(query: EventQuery): EventQuery {
+  const after = query.after;
+  if (!after || !isProvisional(after)) return query;
+  return { ...query, after: { eventTime: after.eventTime, seq: Number.MAX_SAFE_INTEGER } };
 }

@@ -21,6 +21,11 @@ export interface AttributeFilter {
 export interface EventCursor {
   eventTime: number;
   seq: number;
+  /**
+   * Set when the position is a recorded call the store has not numbered yet (still in the intake
+   * log, see journal/pending-page.ts): its seq is provisional, and the event is found again by id.
+   */
+  eventId?: string;
 }
 
 export interface EventQuery {

@@ -11,7 +11,7 @@ export class PageTokens {
   constructor(private readonly key: Buffer) {}
 
   issue(cursor: EventCursor, scope: string): string {
-    const body = Buffer.from(JSON.stringify({ t: cursor.eventTime, s: cursor.seq, h: scopeHash(scope) })).toString('base64url');
+    const body = Buffer.from(JSON.stringify({ t: cursor.eventTime, s: cursor.seq, i: cursor.eventId, h: scopeHash(scope) })).toString('base64url');
     return `${body}.${this.sign(body)}`;
   }
 
@@ -24,10 +24,10 @@ export class PageTokens {
     } catch {
       throw invalidToken();
     }
-    const p = payload as { t?: unknown; s?: unknown; h?: unknown };
-    if (typeof p.t !== 'number' || typeof p.s !== 'number' || typeof p.h !== 'string') throw invalidToken();
+    const p = payload as { t?: unknown; s?: unknown; i?: unknown; h?: unknown };
+    if (typeof p.t !== 'number' || typeof p.s !== 'number' || typeof p.h !== 'string' || (p.i !== undefined && typeof p.i !== 'string')) throw invalidToken();
     if (p.h !== scopeHash(scope)) throw invalidToken('The token was issued for a request with other parameters.');
-    return { eventTime: p.t, seq: p.s };
+    return p.i === undefined ? { eventTime: p.t, seq: p.s } : { eventTime: p.t, seq: p.s, eventId: p.i };
   }
 
   private sign(body: string): string {

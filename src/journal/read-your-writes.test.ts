@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, it } from 'node:test';
+import pino from 'pino';
+import type { JournalEntry } from '../records/index.js';
+import type { EventCursor, EventQuery, EventStore } from '../store/index.js';
+import { openSqliteStore } from '../store/sqlite/index.js';
+import { entry } from '../store/testing/index.js';
+import { IntakeLog, withReadYourWrites } from './intake-log.js';
+
+const logger = pino({ level: 'silent' });
+const dir = mkdtempSync(join(tmpdir(), 'cairn-ryw-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const BASE: EventQuery = { accountId: '111122223333', region: 'eu-west-1', categories: ['Management'], attributes: [], limit: 50 };
+
+/** xorshift: reproducible trials. */
+function random(seed: number): (n: number) => number {
+  let x = seed || 1;
+  return (n) => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) % n;
+  };
+}
+
+/** Events over a few seconds (many share one), a few names, some in another region that must never show. */
+function someEntries(rand: (n: number) => number, count: number): JournalEntry[] {
+  return Array.from({ length: count }, () =>
+    entry({
+      eventTime: new Date(Date.UTC(2025, 0, 1, 0, 0, rand(4))).toISOString().replace('.000Z', 'Z'),
+      eventName: ['GetTrail', 'LookupEvents'][rand(2)],
+      ...(rand(8) === 0 ? { awsRegion: 'us-east-2' } : {}),
+    }),
+  );
+}
+
+async function allPages(view: EventStore, query: EventQuery, limit: number, between: () => Promise<void>): Promise<string[]> {
+  const out: string[] = [];
+  let after: EventCursor | undefined;
+  for (;;) {
+    const page = await view.query({ ...query, limit, ...(after ? { after } : {}) });
+    await between();
+    // The same cursor again, after whatever `between` did (a move), gives the same page.
+    const again = await view.query({ ...query, limit, ...(after ? { after } : {}) });
+    assert.deepEqual(again.events.map((e) => e.eventId), page.events.map((e) => e.eventId), 'a re-sent cursor gives the same page');
+    out.push(...page.events.map((e) => e.eventId));
+    if (!page.next) return out;
+    after = page.next;
+  }
+}
+
+void it('pages through stored events and calls still in the intake log as one history, before, during and after their move', async () => {
+  for (let trial = 0; trial < 12; trial++) {
+    const rand = random(trial + 1);
+    const dataDir = join(dir, `trial-${trial}`);
+    const store = openSqliteStore({ dataDir });
+    // Held in the log until a reader or the test moves them.
+    const intake = await IntakeLog.open(join(dataDir, 'intake.log'), store.events, logger, { lingerMs: 600_000 });
+    const view = withReadYourWrites(store.events, intake);
+    after(async () => {
+      await intake.close();
+      await store.close();
+    });
+    await store.events.append(someEntries(rand, 30));
+    await intake.append(someEntries(rand, 40));
+    const query = rand(2) === 0 ? BASE : { ...BASE, attributes: [{ key: 'EventName' as const, value: 'LookupEvents' }] };
+    const storedBefore = await store.events.count();
+
+    const limit = 1 + rand(7);
+    let moves = 0;
+    const seen = await allPages(view, query, limit, async () => {
+      if (moves === 0 && rand(4) === 0) {
+        moves++;
+        await intake.settled();
+      }
+    });
+    if (moves === 0) assert.equal(await store.events.count(), storedBefore, 'reading did not move the waiting calls');
+
+    await intake.settled();
+    const expected = (await store.events.query({ ...query, limit: 1_000 })).events.map((e) => e.eventId);
+    assert.equal(new Set(seen).size, seen.length, `trial ${trial}: no event twice`);
+    assert.deepEqual(seen, expected, `trial ${trial} (pages of ${limit}, ${moves} move): the pages are the history the store holds after the move`);
+  }
+});
+
+void it('holds a waiting call back while a text search pages through stored chunks, then shows it once', async () => {
+  const dataDir = join(dir, 'text');
+  const store = openSqliteStore({ dataDir });
+  const intake = await IntakeLog.open(join(dataDir, 'intake.log'), store.events, logger, { lingerMs: 600_000 });
+  const view = withReadYourWrites(store.events, intake);
+  after(async () => {
+    await intake.close();
+    await store.close();
+  });
+  const at = (second: number, extra: Record<string, unknown> = {}): JournalEntry =>
+    entry({ eventTime: new Date(Date.UTC(2025, 0, 1) + second * 1000).toISOString().replace('.000Z', 'Z'), ...extra });
+  const oldNeedle = at(0, { requestParameters: { note: 'needle' } });
+  await store.events.append([oldNeedle]);
+  // One chunk each: more than a text search opens for one page, so its first page ends at a time boundary.
+  for (let i = 0; i < 450; i++) await store.events.append([at(1_000 + i)]);
+  const waitingNeedle = at(5, { requestParameters: { note: 'needle' } });
+  await intake.append([waitingNeedle]);
+  const query = { ...BASE, text: 'needle' };
+  const first = await view.query(query);
+  assert.ok(first.next, 'the first page stops at a boundary');
+  assert.deepEqual(first.events, [], 'nothing newer than the boundary matches; the waiting call is older than it');
+  const ids: string[] = [];
+  let cursor: EventCursor | undefined = first.next;
+  for (let pages = 0; cursor; pages++) {
+    assert.ok(pages < 10, 'the search ends');
+    const page = await view.query({ ...query, after: cursor });
+    ids.push(...page.events.map((e) => e.eventId));
+    cursor = page.next;
+  }
+  assert.deepEqual(ids, [waitingNeedle.eventId, oldNeedle.eventId]);
+});
+
+void it('makes a query of several categories wait for the move, as before', async () => {
+  const dataDir = join(dir, 'categories');
+  const store = openSqliteStore({ dataDir });
+  const intake = await IntakeLog.open(join(dataDir, 'intake.log'), store.events, logger, { lingerMs: 600_000 });
+  const view = withReadYourWrites(store.events, intake);
+  after(async () => {
+    await intake.close();
+    await store.close();
+  });
+  const waiting = someEntries(random(99), 5).map((e) => ({ ...e, region: 'eu-west-1' }));
+  await intake.append(waiting);
+  const page = await view.query({ ...BASE, categories: ['Management', 'Insight'] });
+  assert.equal(await store.events.count(), 5, 'the waiting calls were moved first');
+  assert.deepEqual(new Set(page.events.map((e) => e.eventId)), new Set(waiting.map((e) => e.eventId)));
+});
