@@ -33,7 +33,7 @@ void it('cuts at the limit with a cursor that names a waiting entry by id, and r
   const first = mergePendingPage({ events: [event('s1', 10, 1)] }, waiting, undefined, 1);
   assert.deepEqual(ids(first), ['w1']);
   assert.deepEqual(first.next, { eventTime: 10_000, seq: PROVISIONAL_SEQ_BASE + 1, eventId: 'w1' });
-  assert.ok(isProvisional(first.next!));
+  assert.ok(isProvisional(first.next));
   // The store is asked again from the end of that second; the merge keeps only what is older than the cursor.
   const second = mergePendingPage({ events: [event('s1', 10, 1)] }, waiting, first.next, 5);
   assert.deepEqual(ids(second), ['w0', 's1']);
