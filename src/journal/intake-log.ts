@@ -284,25 +284,24 @@ async function settledQuery(events: EventStore, intake: IntakeLog, query: EventQ
  * partitions it does not, so a query of several categories waits instead (settledQuery).
  */
 async function queryWithWaiting(events: EventStore, intake: IntakeLog, query: EventQuery): Promise<EventPage> {
-  const after = await resolveCursor(events, intake, query);
+  let after = query.after;
+  if (after && isProvisional(after) && after.eventId !== undefined && !intake.isWaiting(after.eventId)) {
+    after = await storedPosition(events, query, after.eventId, after.eventTime);
+  }
+  // Nothing awaited from here to the store's read (SQLite reads synchronously): the log's waiting
+  // entries and the store's page are of one moment, so no entry is in neither or counted twice.
   const wanted = { ...query, after: undefined };
   const waiting = intake.waiting((entry) => mayMatch(entry, wanted));
-  // Read the store in the same turn (SQLite reads synchronously): no move can begin in between.
   const stored = events.query(storedCursorQuery({ ...query, after }));
   return mergePendingPage(await stored, waiting, after, query.limit);
 }
 
-/**
- * The query's cursor as this turn sees it: a provisional one stays provisional while its entry
- * waits, and becomes the stored seq once the entry has moved (found again by eventID).
- */
-async function resolveCursor(events: EventStore, intake: IntakeLog, query: EventQuery): Promise<EventCursor | undefined> {
-  const after = query.after;
-  if (!after || !isProvisional(after) || after.eventId === undefined || intake.isWaiting(after.eventId)) return after;
-  const page = await events.query({ ...query, attributes: [{ key: 'EventId', value: after.eventId }], text: undefined, startTime: undefined, endTime: undefined, after: undefined, limit: 1 });
+/** A provisional cursor whose entry has moved: the seq the store gave it, found by its eventID. */
+async function storedPosition(events: EventStore, query: EventQuery, eventId: string, eventTime: number): Promise<EventCursor> {
+  const page = await events.query({ ...query, attributes: [{ key: 'EventId', value: eventId }], text: undefined, startTime: undefined, endTime: undefined, after: undefined, limit: 1 });
   const moved = page.events[0];
   // Gone (purged): everything at its second is older than what the earlier page showed.
-  return moved ? { eventTime: moved.eventTime, seq: moved.seq } : { eventTime: after.eventTime, seq: Number.MAX_SAFE_INTEGER };
+  return moved ? { eventTime: moved.eventTime, seq: moved.seq } : { eventTime, seq: Number.MAX_SAFE_INTEGER };
 }
 
 /** The store knows nothing of provisional seqs: every stored event at a provisional cursor's second is older than it. */
