@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, it } from 'node:test';
 import pino from 'pino';
 import type { JournalEntry } from '../records/index.js';
-import type { EventCursor, EventQuery, EventStore } from '../store/index.js';
+import type { CairnStore, EventCursor, EventQuery, EventStore } from '../store/index.js';
 import { openSqliteStore } from '../store/sqlite/index.js';
 import { entry } from '../store/testing/index.js';
 import { IntakeLog, withReadYourWrites } from './intake-log.js';
@@ -38,6 +38,17 @@ function someEntries(rand: (n: number) => number, count: number): JournalEntry[]
   );
 }
 
+/** A store with an intake log in front, read as the server reads it; entries are held in the log until a reader or the test moves them. */
+async function openServerStore(dataDir: string): Promise<{ store: CairnStore; intake: IntakeLog; view: EventStore }> {
+  const store = openSqliteStore({ dataDir });
+  const intake = await IntakeLog.open(join(dataDir, 'intake.log'), store.events, logger, { lingerMs: 600_000 });
+  after(async () => {
+    await intake.close();
+    await store.close();
+  });
+  return { store, intake, view: withReadYourWrites(store.events, intake) };
+}
+
 async function allPages(view: EventStore, query: EventQuery, limit: number, between: () => Promise<void>): Promise<string[]> {
   const out: string[] = [];
   let after: EventCursor | undefined;
@@ -57,14 +68,7 @@ void it('pages through stored events and calls still in the intake log as one hi
   for (let trial = 0; trial < 12; trial++) {
     const rand = random(trial + 1);
     const dataDir = join(dir, `trial-${trial}`);
-    const store = openSqliteStore({ dataDir });
-    // Held in the log until a reader or the test moves them.
-    const intake = await IntakeLog.open(join(dataDir, 'intake.log'), store.events, logger, { lingerMs: 600_000 });
-    const view = withReadYourWrites(store.events, intake);
-    after(async () => {
-      await intake.close();
-      await store.close();
-    });
+    const { store, intake, view } = await openServerStore(dataDir);
     await store.events.append(someEntries(rand, 30));
     await intake.append(someEntries(rand, 40));
     const query = rand(2) === 0 ? BASE : { ...BASE, attributes: [{ key: 'EventName' as const, value: 'LookupEvents' }] };
@@ -88,14 +92,7 @@ void it('pages through stored events and calls still in the intake log as one hi
 });
 
 void it('holds a waiting call back while a text search pages through stored chunks, then shows it once', async () => {
-  const dataDir = join(dir, 'text');
-  const store = openSqliteStore({ dataDir });
-  const intake = await IntakeLog.open(join(dataDir, 'intake.log'), store.events, logger, { lingerMs: 600_000 });
-  const view = withReadYourWrites(store.events, intake);
-  after(async () => {
-    await intake.close();
-    await store.close();
-  });
+  const { store, intake, view } = await openServerStore(join(dir, 'text'));
   const at = (second: number, extra: Record<string, unknown> = {}): JournalEntry =>
     entry({ eventTime: new Date(Date.UTC(2025, 0, 1) + second * 1000).toISOString().replace('.000Z', 'Z'), ...extra });
   const oldNeedle = at(0, { requestParameters: { note: 'needle' } });
@@ -120,14 +117,7 @@ void it('holds a waiting call back while a text search pages through stored chun
 });
 
 void it('makes a query of several categories wait for the move, as before', async () => {
-  const dataDir = join(dir, 'categories');
-  const store = openSqliteStore({ dataDir });
-  const intake = await IntakeLog.open(join(dataDir, 'intake.log'), store.events, logger, { lingerMs: 600_000 });
-  const view = withReadYourWrites(store.events, intake);
-  after(async () => {
-    await intake.close();
-    await store.close();
-  });
+  const { store, intake, view } = await openServerStore(join(dir, 'categories'));
   const waiting = someEntries(random(99), 5).map((e) => ({ ...e, region: 'eu-west-1' }));
   await intake.append(waiting);
   const page = await view.query({ ...BASE, categories: ['Management', 'Insight'] });
