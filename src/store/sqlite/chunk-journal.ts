@@ -8,6 +8,7 @@ import { DictionarySampler } from './dictionary-sampler.js';
 import { eventIdHash } from './event-id.js';
 import { EventIdIndex } from './event-id-index.js';
 import type { Posting } from './postings.js';
+import type { PostingsCache } from './postings-cache.js';
 import { postingsOf, postingsOfEvents } from './postings.js';
 
 /**
@@ -46,7 +47,12 @@ export class ChunkJournal {
   private readonly statements;
   private readonly ids: EventIdIndex;
 
-  constructor(private readonly db: Database.Database, seedDictionary: Buffer) {
+  /** `postingsCache`: the lookups' cache of postings reads, kept true by every write here. */
+  constructor(
+    private readonly db: Database.Database,
+    seedDictionary: Buffer,
+    private readonly postingsCache: PostingsCache,
+  ) {
     this.ids = new EventIdIndex(db);
     this.statements = {
       dictionaries: db.prepare<[], { id: number; data: Buffer }>('SELECT id, data FROM dictionaries ORDER BY id'),
@@ -116,6 +122,7 @@ export class ChunkJournal {
     for (const i of order) {
       const p = postings[i]!;
       this.statements.insertPosting.run(p.part, p.attr, p.term, p.tmax, chunkOf[i]!, p.tmax - p.tmin);
+      this.postingsCache.invalidate(p.part, p.attr, p.term);
     }
     idRows.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     this.ids.insert(idRows);
@@ -124,7 +131,10 @@ export class ChunkJournal {
   /** Deletes a chunk with its postings and id entries. Call inside a transaction. */
   remove(id: number, known?: OpenChunk): void {
     const { decoded } = known ?? this.open(id);
-    for (const p of postingsOf(decoded)) this.statements.deletePosting.run(p.part, p.attr, p.term, p.tmax, id);
+    for (const p of postingsOf(decoded)) {
+      this.statements.deletePosting.run(p.part, p.attr, p.term, p.tmax, id);
+      this.postingsCache.invalidate(p.part, p.attr, p.term);
+    }
     for (const eventId of decoded.eventIds) this.ids.remove(eventIdHash(eventId), id);
     this.statements.deleteChunk.run(id);
     this.statements.deleteData.run(id);
@@ -175,6 +185,7 @@ export class ChunkJournal {
   /** Call after it rolls back: forgets what it added, so nothing refers to rows that do not exist. */
   rolledBack(): void {
     this.ids.rolledBack();
+    this.postingsCache.clear();
     if (this.pendingDictionary !== undefined) {
       this.compression.drop(this.pendingDictionary);
       this.sampler = new DictionarySampler();

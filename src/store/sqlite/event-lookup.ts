@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { AttributeFilter, EventPage, EventQuery } from '../types.js';
 import type { DecodedChunk } from './chunk-format.js';
 import type { ChunkJournal } from './chunk-journal.js';
+import type { PostingsCache } from './postings-cache.js';
 import { MAX_CHUNK_SPAN_MS } from './chunk-journal.js';
 import type { Candidate, CandidateSource } from './chunk-walk.js';
 import { mergeSources, walkChunks } from './chunk-walk.js';
@@ -29,12 +30,17 @@ interface Condition {
  */
 export class EventLookup {
   private readonly postings;
+  private readonly dataVersion;
+  private seenDataVersion: number | undefined;
 
   constructor(
     db: Database.Database,
     private readonly strings: StringTable,
     private readonly journal: ChunkJournal,
+    private readonly postingsCache: PostingsCache,
   ) {
+    // Changes when another connection (another process) commits; this connection's own writes keep the cache true themselves.
+    this.dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
     // The row value keeps (tmax, chunk) an index range: spelled with OR, SQLite scanned from the key's newest row.
     // Raw rows (arrays): better-sqlite3 builds a row object about twice as slowly as JavaScript does.
     this.postings = db
@@ -45,6 +51,11 @@ export class EventLookup {
   }
 
   run(query: EventQuery): EventPage {
+    const version = this.dataVersion.get();
+    if (version !== this.seenDataVersion) {
+      this.postingsCache.clear();
+      this.seenDataVersion = version;
+    }
     const parts = new Set<number>();
     for (const category of query.categories) {
       const id = this.strings.find(partKey(query.accountId, query.region, category));
@@ -118,7 +129,14 @@ export class EventLookup {
     return () => {
       if (at === buffered.length) {
         if (exhausted) return undefined;
-        buffered = this.postings.all(part, condition.attr, condition.term, lowest, tmax, chunk, pageSize).map(([id, tmin, max]) => ({ chunk: id, tmin, tmax: max }));
+        const bounds = `${lowest}:${tmax}:${chunk}:${pageSize}`;
+        const cached = this.postingsCache.get(part, condition.attr, condition.term, bounds);
+        if (cached) {
+          buffered = cached;
+        } else {
+          buffered = this.postings.all(part, condition.attr, condition.term, lowest, tmax, chunk, pageSize).map(([id, tmin, max]) => ({ chunk: id, tmin, tmax: max }));
+          this.postingsCache.set(part, condition.attr, condition.term, bounds, buffered);
+        }
         at = 0;
         exhausted = buffered.length < pageSize;
         pageSize = Math.min(pageSize * 2, MAX_POSTINGS_PAGE);

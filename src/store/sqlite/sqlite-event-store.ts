@@ -6,6 +6,7 @@ import type { ChunkEvent } from './chunk-format.js';
 import type { ChunkRow } from './chunk-journal.js';
 import { ChunkJournal, EVENTS_PER_CHUNK, MAX_CHUNK_SPAN_MS } from './chunk-journal.js';
 import { EventLookup } from './event-lookup.js';
+import { PostingsCache } from './postings-cache.js';
 import { partKey, toStoredEvent } from './stored-event.js';
 import { StringTable } from './string-table.js';
 import type { Checkpointer } from './checkpointer.js';
@@ -30,9 +31,10 @@ export class SqliteEventStore implements EventStore {
     private readonly checkpointer: Checkpointer,
   ) {
     this.strings = new StringTable(db);
-    this.journal = new ChunkJournal(db, seedDictionary);
+    const postingsCache = new PostingsCache();
+    this.journal = new ChunkJournal(db, seedDictionary, postingsCache);
     this.compactor = new ChunkCompactor(db, this.journal, EVENTS_PER_CHUNK, MAX_CHUNK_SPAN_MS);
-    this.lookup = new EventLookup(db, this.strings, this.journal);
+    this.lookup = new EventLookup(db, this.strings, this.journal, postingsCache);
     this.statements = {
       lastReceived: db.prepare<[], number | null>('SELECT received_max FROM chunks ORDER BY id DESC LIMIT 1').pluck(),
       chunkAtOrBefore: db.prepare<[number], number | null>('SELECT id FROM chunks WHERE id <= ? ORDER BY id DESC LIMIT 1').pluck(),

@@ -1,0 +1,56 @@
+import type { Candidate } from './chunk-walk.js';
+
+/** Cached reads at most: past this the cache starts again empty (hot keys refill it at once). */
+const MAX_READS = 4096;
+/** Longer reads are not kept: they are rare and would crowd out the first pages of many keys. */
+const MAX_ROWS = 256;
+
+/**
+ * Recent postings reads, by their whole statement: a busy server asks for the first rows of the same
+ * keys over and over, and in the server each row read from SQLite costs about 5 µs (its pages are
+ * cold in the CPU caches by the next request). Correct because every write of a key's postings goes
+ * through ChunkJournal, which drops that key's reads here, and because a write by another process
+ * (`cairn import` beside the server) empties the cache (EventLookup checks SQLite's data_version).
+ */
+export class PostingsCache {
+  private reads = new Map<string, Candidate[]>();
+  /** Cached read keys per postings key (part, attr, term). */
+  private byPostingsKey = new Map<string, string[]>();
+
+  get(part: number, attr: number, term: number, bounds: string): Candidate[] | undefined {
+    return this.reads.get(readKey(part, attr, term, bounds));
+  }
+
+  set(part: number, attr: number, term: number, bounds: string, rows: Candidate[]): void {
+    if (rows.length > MAX_ROWS) return;
+    if (this.reads.size >= MAX_READS) this.clear();
+    const key = readKey(part, attr, term, bounds);
+    this.reads.set(key, rows);
+    const owner = postingsKey(part, attr, term);
+    const list = this.byPostingsKey.get(owner);
+    if (list) list.push(key);
+    else this.byPostingsKey.set(owner, [key]);
+  }
+
+  /** A posting of this key was written or deleted: its reads may be stale. */
+  invalidate(part: number, attr: number, term: number): void {
+    const owner = postingsKey(part, attr, term);
+    const list = this.byPostingsKey.get(owner);
+    if (!list) return;
+    for (const key of list) this.reads.delete(key);
+    this.byPostingsKey.delete(owner);
+  }
+
+  clear(): void {
+    this.reads = new Map();
+    this.byPostingsKey = new Map();
+  }
+}
+
+function postingsKey(part: number, attr: number, term: number): string {
+  return `${part}:${attr}:${term}`;
+}
+
+function readKey(part: number, attr: number, term: number, bounds: string): string {
+  return `${part}:${attr}:${term}|${bounds}`;
+}
