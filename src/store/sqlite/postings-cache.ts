@@ -34,6 +34,8 @@ export class PostingsCache {
 
   /** A posting of this key was written or deleted: its reads may be stale. */
   invalidate(part: number, attr: number, term: number): void {
+    // An import writes thousands of postings per append and never reads: skip building keys for nothing.
+    if (this.byPostingsKey.size === 0) return;
     const owner = postingsKey(part, attr, term);
     const list = this.byPostingsKey.get(owner);
     if (!list) return;
