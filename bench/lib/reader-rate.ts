@@ -13,7 +13,6 @@ import { isMain, runMain } from './args.js';
 import type * as ImportModule from '../../src/import/index.js';
 import { REPO_ROOT } from './report.js';
 
-
 export async function readWholeArchive(dir: string): Promise<{ events: number; seconds: number }> {
   const built = pathToFileURL(path.join(REPO_ROOT, 'dist', 'import', 'index.js')).href;
   const { readArchive } = (await import(built)) as typeof ImportModule;

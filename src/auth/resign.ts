@@ -20,43 +20,28 @@ export interface SigningInput {
   scope: string;
   region: string;
   service: string;
-  accessKeyId: string;
   secretAccessKey: string;
 }
 
 /**
- * Smithy's signer with its canonical-request step opened up. `sign()` and `presign()` cannot be
- * used to re-sign: they drop a signed `Date` header, always add X-Amz-Date / a token, hoist
- * X-Amz-* headers into the query and pick their own payload hash.
+ * Smithy's canonical request, the one step of its signer Cairn uses. `sign()` and `presign()`
+ * cannot be used to re-sign: they drop a signed `Date` header, always add X-Amz-Date / a token,
+ * hoist X-Amz-* headers into the query and pick their own payload hash.
  */
-class Resigner extends SignatureV4 {
+class Canonicaliser extends SignatureV4 {
+  constructor(uriEscapePath: boolean) {
+    // Only the path's escaping shapes a canonical request; credentials, region and service are never read.
+    super({ credentials: { accessKeyId: '', secretAccessKey: '' }, region: '', service: '', sha256: Sha256, uriEscapePath, applyChecksum: false });
+  }
+
   canonicalRequest(request: HttpRequest, signedHeaders: Record<string, string>, payloadHash: string): string {
     return this.createCanonicalRequest(request, signedHeaders, payloadHash);
   }
 }
 
-/** Signers (canonicalisers) are kept per (key, secret, region, service). */
-const signers = new Map<string, Resigner>();
-const MAX_SIGNERS = 1024;
-
-function signerFor(input: SigningInput): Resigner {
-  const key = `${input.accessKeyId}\u0000${input.secretAccessKey}\u0000${input.region}\u0000${input.service}`;
-  let signer = signers.get(key);
-  if (!signer) {
-    if (signers.size >= MAX_SIGNERS) signers.clear();
-    signer = new Resigner({
-      credentials: { accessKeyId: input.accessKeyId, secretAccessKey: input.secretAccessKey },
-      region: input.region,
-      service: input.service,
-      sha256: Sha256,
-      // S3 signs the path as sent; every other service encodes it once more.
-      uriEscapePath: input.service !== 's3',
-      applyChecksum: false,
-    });
-    signers.set(key, signer);
-  }
-  return signer;
-}
+// S3 signs the path as sent; every other service encodes it once more.
+const S3_PATHS = new Canonicaliser(false);
+const ESCAPED_PATHS = new Canonicaliser(true);
 
 /**
  * Derived signing keys per (secret, day, region, service): a steady client costs one HMAC chain a
@@ -80,7 +65,7 @@ function signingKey(secretAccessKey: string, day: string, region: string, servic
 
 /** The hex signature a correct client computes for `input`. */
 export function expectedSignature(input: SigningInput): string {
-  const signer = signerFor(input);
+  const canonicaliser = input.service === 's3' ? S3_PATHS : ESCAPED_PATHS;
   const request: HttpRequest = {
     method: input.method,
     protocol: 'https:',
@@ -91,7 +76,7 @@ export function expectedSignature(input: SigningInput): string {
   };
   // signableHeaders: a signed header counts even where smithy would not sign it itself (e.g. user-agent).
   const headers = getCanonicalHeaders(request, undefined, new Set(Object.keys(input.headers)));
-  const canonical = signer.canonicalRequest(request, headers, input.payloadHash);
+  const canonical = canonicaliser.canonicalRequest(request, headers, input.payloadHash);
   const longDate = formatAmzDate(input.signedAt);
   const stringToSign = `${ALGORITHM}\n${longDate}\n${input.scope}\n${createHash('sha256').update(canonical, 'utf8').digest('hex')}`;
   // The key's day is the signing time's, as SigV4 signers derive it (the scope's day is checked apart).

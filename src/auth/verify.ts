@@ -16,7 +16,7 @@ export interface SignedRequest {
   method: string;
   /** Raw path and query as received, e.g. `/?X-Amz-Algorithm=...`. */
   url: string;
-  /** node's IncomingHttpHeaders (lower-case names); `req.headersDistinct` keeps repeated headers exact. */
+  /** Lower-case names; a repeated header's values joined with ',' (gateway/joined-headers.ts) or as an array. */
   headers: HeaderBag;
   body: Uint8Array;
 }
@@ -81,7 +81,6 @@ export async function verifySigV4(
     scope: claim.scope,
     region: claim.region,
     service: claim.service,
-    accessKeyId: claim.accessKeyId,
     secretAccessKey: credential.secretAccessKey,
   });
   if (!sameSignature(expected, claim.signature)) throw signatureMismatch();

@@ -32,12 +32,19 @@ const TRUNCATE_AT_BYTES = 8 * 1024 * 1024;
  * beside the store (`waiting`), or wait for `settled()`, which moves them at once: see
  * `withReadYourWrites`.
  */
+/** An entry in the file and not yet in the store; `event` is it as a query result, made when first read. */
+interface PendingEntry {
+  entry: JournalEntry;
+  /** Its place in the log since start: its provisional seq (pending-page.ts). */
+  position: number;
+  receivedAt: number;
+  event?: StoredEvent;
+}
+
 export class IntakeLog {
   private readonly fd: number;
   /** Entries durable (or being made durable) in the file and not yet in the store, in order. */
-  private pending: JournalEntry[] = [];
-  /** When each pending entry was appended (epoch ms), beside it. */
-  private pendingAt: number[] = [];
+  private pending: PendingEntry[] = [];
   /**
    * The first this many pending entries are being appended to the store right now. The store this
    * log fronts (SQLite) commits before its append returns and only then flushes, so readers find
@@ -94,12 +101,8 @@ export class IntakeLog {
       throw error;
     }
     this.written += bytes.length;
-    const now = Date.now();
-    for (const entry of entries) {
-      this.pending.push(entry);
-      this.pendingAt.push(now);
-    }
-    this.appended += entries.length;
+    const receivedAt = Date.now();
+    for (const entry of entries) this.pending.push({ entry, position: this.appended++, receivedAt });
     this.scheduleMove(this.pending.length >= EAGER_BATCH ? 0 : this.lingerMs);
     await this.sync();
   }
@@ -110,22 +113,23 @@ export class IntakeLog {
    * full batches instead of one small batch per read.
    */
   settledFor(wanted: (entry: JournalEntry) => boolean): Promise<void> {
-    return this.pending.some(wanted) ? this.settled() : Promise.resolve();
+    return this.pending.some((p) => wanted(p.entry)) ? this.settled() : Promise.resolve();
   }
 
   /** The waiting entries `wanted` accepts (not those handed to the store), as query results with provisional seqs (pending-page.ts). */
   waiting(wanted: (entry: JournalEntry) => boolean): StoredEvent[] {
     const events: StoredEvent[] = [];
     for (let i = this.handedOver; i < this.pending.length; i++) {
-      const entry = this.pending[i]!;
-      if (wanted(entry)) events.push(this.provisional(entry, i));
+      const waiting = this.pending[i]!;
+      // One object per entry, so a reply cache keyed by event (lookup-events.ts) keeps working.
+      if (wanted(waiting.entry)) events.push((waiting.event ??= Object.freeze(pendingEvent(waiting.entry, waiting.position, waiting.receivedAt))));
     }
     return events;
   }
 
   /** Whether the entry with this eventID still waits (its provisional seq stands) or is in the store. */
   isWaiting(eventId: string): boolean {
-    for (let i = this.handedOver; i < this.pending.length; i++) if (this.pending[i]!.eventId === eventId) return true;
+    for (let i = this.handedOver; i < this.pending.length; i++) if (this.pending[i]!.entry.eventId === eventId) return true;
     return false;
   }
 
@@ -176,21 +180,9 @@ export class IntakeLog {
     }, delayMs);
   }
 
-  /** One object per waiting entry, so a reply cache keyed by event (lookup-events.ts) keeps working. */
-  private readonly provisionalEvents = new WeakMap<JournalEntry, StoredEvent>();
-
-  private provisional(entry: JournalEntry, index: number): StoredEvent {
-    let event = this.provisionalEvents.get(entry);
-    if (!event) {
-      event = Object.freeze(pendingEvent(entry, this.moved + index, this.pendingAt[index]!));
-      this.provisionalEvents.set(entry, event);
-    }
-    return event;
-  }
-
   private async move(): Promise<void> {
     while (this.pending.length > 0) {
-      const batch = this.pending.slice(0, MAX_BATCH);
+      const batch = this.pending.slice(0, MAX_BATCH).map((p) => p.entry);
       this.handedOver = batch.length;
       try {
         await this.store.append(batch);
@@ -206,7 +198,6 @@ export class IntakeLog {
         return;
       }
       this.pending.splice(0, batch.length);
-      this.pendingAt.splice(0, batch.length);
       this.moved += batch.length;
       this.handedOver = 0;
       this.settledWaiters = this.settledWaiters.filter((waiter) => {

@@ -1,5 +1,6 @@
 import type { JournalEntry, StoredEvent } from '../records/index.js';
 import type { EventCursor, EventPage } from '../store/index.js';
+import { isAfterCursor } from '../store/index.js';
 
 /**
  * Provisional seqs of entries still in the intake log start here, above every seq a store gives
@@ -24,11 +25,6 @@ export function newerFirst(a: EventCursor, b: EventCursor): number {
   return b.eventTime - a.eventTime || b.seq - a.seq;
 }
 
-/** Whether `event` comes after (is older than) `cursor` in page order. */
-export function isAfter(event: EventCursor, cursor: EventCursor): boolean {
-  return event.eventTime < cursor.eventTime || (event.eventTime === cursor.eventTime && event.seq < cursor.seq);
-}
-
 /**
  * One page from the store's page and the matching entries not yet in it. `stored` answered the
  * query from `after`; `pending` are the waiting entries that match it (any order). The store's
@@ -41,8 +37,8 @@ export function mergePendingPage(stored: EventPage, pending: readonly StoredEven
   const candidates = [...stored.events];
   for (const event of pending) {
     if (storedIds.has(event.eventId)) continue;
-    if (after && !isAfter(event, after)) continue;
-    if (frontier && isAfter(event, frontier)) continue;
+    if (after && !isAfterCursor(event.eventTime, event.seq, after)) continue;
+    if (frontier && isAfterCursor(event.eventTime, event.seq, frontier)) continue;
     candidates.push(event);
   }
   if (candidates.length === stored.events.length) return stored;

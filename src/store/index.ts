@@ -18,4 +18,4 @@ export type {
   LakeResults,
   LakeStateStore,
 } from './types.js';
-export { mayMatch } from './query-match.js';
+export { isAfterCursor, mayMatch } from './query-match.js';

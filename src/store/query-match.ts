@@ -1,5 +1,10 @@
 import type { JournalEntry } from '../records/index.js';
-import type { AttributeFilter, EventQuery } from './types.js';
+import type { AttributeFilter, EventCursor, EventQuery } from './types.js';
+
+/** Whether an event at (eventTime, seq) comes after `cursor` in page order (newest first): it belongs to a later page. */
+export function isAfterCursor(eventTime: number, seq: number, cursor: EventCursor): boolean {
+  return eventTime < cursor.eventTime || (eventTime === cursor.eventTime && seq < cursor.seq);
+}
 
 /**
  * Whether `entry`, not yet in the store, could be in `query`'s answer once it is: its partition,

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { isAfterCursor } from '../query-match.js';
 import type { AttributeFilter, EventPage, EventQuery } from '../types.js';
 import type { DecodedChunk } from './chunk-format.js';
 import type { ChunkJournal } from './chunk-journal.js';
@@ -30,8 +31,6 @@ interface Condition {
  */
 export class EventLookup {
   private readonly postings;
-  private readonly dataVersion;
-  private seenDataVersion: number | undefined;
 
   constructor(
     db: Database.Database,
@@ -39,8 +38,6 @@ export class EventLookup {
     private readonly journal: ChunkJournal,
     private readonly postingsCache: PostingsCache,
   ) {
-    // Changes when another connection (another process) commits; this connection's own writes keep the cache true themselves.
-    this.dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
     // The row value keeps (tmax, chunk) an index range: spelled with OR, SQLite scanned from the key's newest row.
     // Raw rows (arrays): better-sqlite3 builds a row object about twice as slowly as JavaScript does.
     this.postings = db
@@ -51,11 +48,7 @@ export class EventLookup {
   }
 
   run(query: EventQuery): EventPage {
-    const version = this.dataVersion.get();
-    if (version !== this.seenDataVersion) {
-      this.postingsCache.clear();
-      this.seenDataVersion = version;
-    }
+    this.postingsCache.forgetOtherWriters();
     const parts = new Set<number>();
     for (const category of query.categories) {
       const id = this.strings.find(partKey(query.accountId, query.region, category));
@@ -79,7 +72,7 @@ export class EventLookup {
       if (!parts.has(chunk.part[i]!)) return false;
       if (query.startTime !== undefined && time < query.startTime) return false;
       if (query.endTime !== undefined && time > query.endTime) return false;
-      if (query.after && (time > query.after.eventTime || (time === query.after.eventTime && seq >= query.after.seq))) return false;
+      if (query.after && !isAfterCursor(time, seq, query.after)) return false;
       for (const c of conditions) if (!matches(chunk, i, c.attr, c.term)) return false;
       if (eventId && chunk.eventIds[i] !== eventId.value) return false;
       return needle === undefined || chunk.raw(i).toLowerCase().includes(needle);

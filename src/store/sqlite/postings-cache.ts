@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { Candidate } from './chunk-walk.js';
 
 /** Cached reads at most: past this the cache starts again empty (hot keys refill it at once). */
@@ -10,12 +11,27 @@ const MAX_ROWS = 256;
  * keys over and over, and in the server each row read from SQLite costs about 5 µs (its pages are
  * cold in the CPU caches by the next request). Correct because every write of a key's postings goes
  * through ChunkJournal, which drops that key's reads here, and because a write by another process
- * (`cairn import` beside the server) empties the cache (EventLookup checks SQLite's data_version).
+ * (`cairn import` beside the server) empties the cache (`forgetOtherWriters`).
  */
 export class PostingsCache {
   private reads = new Map<string, Candidate[]>();
   /** Cached read keys per postings key (part, attr, term). */
   private byPostingsKey = new Map<string, string[]>();
+  private readonly dataVersion;
+  private seenDataVersion: number | undefined;
+
+  constructor(db: Database.Database) {
+    // Changes when another connection (another process) commits; this connection's own writes invalidate precisely.
+    this.dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+  }
+
+  /** Call before reading: empties the cache if another process has committed since the last call. */
+  forgetOtherWriters(): void {
+    const version = this.dataVersion.get();
+    if (version === this.seenDataVersion) return;
+    this.clear();
+    this.seenDataVersion = version;
+  }
 
   get(part: number, attr: number, term: number, bounds: string): Candidate[] | undefined {
     return this.reads.get(readKey(part, attr, term, bounds));

@@ -31,7 +31,7 @@ export class SqliteEventStore implements EventStore {
     private readonly checkpointer: Checkpointer,
   ) {
     this.strings = new StringTable(db);
-    const postingsCache = new PostingsCache();
+    const postingsCache = new PostingsCache(db);
     this.journal = new ChunkJournal(db, seedDictionary, postingsCache);
     this.compactor = new ChunkCompactor(db, this.journal, EVENTS_PER_CHUNK, MAX_CHUNK_SPAN_MS);
     this.lookup = new EventLookup(db, this.strings, this.journal, postingsCache);
