@@ -9,6 +9,8 @@ export interface OpenChunk {
   received: number;
   /** Events already handed out, by position: built once while the chunk stays cached (see toStoredEvent). */
   handedOut: (StoredEvent | undefined)[];
+  /** Positions of the driving keys lookups walked it by (postings.ts positionsOf), built once while the chunk stays cached. */
+  positions: Map<string, Uint32Array>;
 }
 
 /**

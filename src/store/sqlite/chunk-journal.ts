@@ -155,7 +155,7 @@ export class ChunkJournal {
     const row = this.statements.row.get(id);
     const data = this.statements.data.get(id);
     if (!row || data === undefined) throw new Error(`journal chunk ${id} is missing`);
-    return { decoded: new DecodedChunk(this.compression.decompress(data)), firstSeq: row.id, received: row.received, handedOut: [] };
+    return { decoded: new DecodedChunk(this.compression.decompress(data)), firstSeq: row.id, received: row.received, handedOut: [], positions: new Map() };
   }
 
   /** Whether `eventId` is stored (hash hits are confirmed against the chunk's own ids). */

@@ -22,6 +22,8 @@ export interface Hit {
 export interface WalkOptions {
   next: CandidateSource;
   open(chunk: number): OpenChunk;
+  /** The only positions of a chunk that can be in the result, ascending; undefined: every event. */
+  positions?(chunk: OpenChunk): Uint32Array | undefined;
   /** Whether event `index` of the chunk belongs in the result. */
   accept(chunk: DecodedChunk, index: number, seq: number): boolean;
   limit: number;
@@ -59,7 +61,10 @@ export function walkChunks(options: WalkOptions): WalkResult {
     opened.add(candidate.chunk);
     const chunk = options.open(candidate.chunk);
     const { decoded, firstSeq } = chunk;
-    for (let i = 0; i < decoded.count; i++) {
+    const positions = options.positions?.(chunk);
+    const count = positions ? positions.length : decoded.count;
+    for (let k = 0; k < count; k++) {
+      const i = positions ? positions[k]! : k;
       const time = decoded.time[i]!;
       if (hits.length >= keep && !newer(time, firstSeq + decoded.seqDelta[i]!, hits[keep - 1]!)) continue;
       const seq = firstSeq + decoded.seqDelta[i]!;

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { isAfterCursor } from '../query-match.js';
 import type { AttributeFilter, EventPage, EventQuery } from '../types.js';
+import type { OpenChunk } from './chunk-cache.js';
 import type { DecodedChunk } from './chunk-format.js';
 import type { ChunkJournal } from './chunk-journal.js';
 import type { PostingsCache } from './postings-cache.js';
@@ -8,7 +9,7 @@ import { MAX_CHUNK_SPAN_MS } from './chunk-journal.js';
 import type { Candidate, CandidateSource } from './chunk-walk.js';
 import { mergeSources, walkChunks } from './chunk-walk.js';
 import type { AttrCode } from './postings.js';
-import { ATTR, ATTR_OF, SECOND_MS, ceilSecond, floorSecond, matches } from './postings.js';
+import { ATTR, ATTR_OF, SECOND_MS, ceilSecond, floorSecond, matches, positionsOf } from './postings.js';
 import { partKey, toStoredEvent } from './stored-event.js';
 import type { StringTable } from './string-table.js';
 
@@ -82,9 +83,11 @@ export class EventLookup {
     const next = drive
       ? mergeSources([...parts].map((part) => this.postingsSource(part, drive, query.startTime, upper)))
       : this.eventIdSource(eventId!.value);
+    const [onlyPart] = parts.size === 1 ? parts : [];
     const result = walkChunks({
       next,
       open: (id) => this.journal.open(id),
+      positions: drive && onlyPart !== undefined ? (chunk) => drivingPositions(chunk, onlyPart, drive) : undefined,
       accept,
       limit: query.limit,
       upper: upper === Infinity ? undefined : upper,
@@ -153,4 +156,19 @@ export class EventLookup {
       return { chunk: found.chunk.firstSeq, tmin: floorSecond(time), tmax: ceilSecond(time) };
     };
   }
+}
+
+/** Driving keys remembered per cached chunk; past this the chunk starts again (a bound on memory, rarely reached). */
+const POSITIONS_PER_CHUNK = 32;
+
+/** The chunk's events of the driving key, kept on the cached chunk: the mix of lookups repeats its keys. */
+function drivingPositions(chunk: OpenChunk, part: number, drive: Condition): Uint32Array {
+  const key = `${part}:${drive.attr}:${drive.term}`;
+  let positions = chunk.positions.get(key);
+  if (!positions) {
+    if (chunk.positions.size >= POSITIONS_PER_CHUNK) chunk.positions.clear();
+    positions = positionsOf(chunk.decoded, part, drive.attr, drive.term);
+    chunk.positions.set(key, positions);
+  }
+  return positions;
 }
