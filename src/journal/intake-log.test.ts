@@ -30,10 +30,13 @@ const entry = (eventId: string): JournalEntry => ({
 /** A store that keeps what it is given; `failNext` makes appends fail; `hold` keeps them pending. */
 class RecordingStore {
   readonly stored: JournalEntry[] = [];
+  /** The eventIDs of each append, in the order they were asked for. */
+  readonly batches: string[][] = [];
   failNext = 0;
   hold = false;
   private held: (() => void)[] = [];
   append(entries: readonly JournalEntry[]): Promise<AppendResult> {
+    this.batches.push(entries.map((e) => e.eventId));
     if (this.failNext > 0) {
       this.failNext--;
       return Promise.reject(new Error('disk full'));
@@ -135,5 +138,45 @@ void it('lets a reader no waiting entry can match go on at once, and makes a mat
     store.stored.map((e) => e.eventId),
     ['m1'],
   );
+  await log.close();
+});
+
+async function waitUntil(done: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+  assert.ok(done(), 'in time');
+}
+
+void it('lets entries that arrive while a move runs wait for company, and moves them without further appends', async () => {
+  const file = join(dir, 'e.log');
+  const store = new RecordingStore();
+  store.hold = true;
+  const log = await IntakeLog.open(file, store, logger, { lingerMs: 300 });
+  await log.append([entry('g1')]);
+  await waitUntil(() => store.batches.length === 1);
+  await log.append([entry('g2')]); // while g1 is being moved
+  store.release();
+  await new Promise(setImmediate); // g1's move has finished
+  await log.append([entry('g3')]); // within the linger: g2 waited for it
+  await waitUntil(() => store.stored.length === 3);
+  assert.deepEqual(store.batches, [['g1'], ['g2', 'g3']]);
+  await log.close();
+});
+
+void it('keeps moving once the file is due to be emptied, and empties it', async () => {
+  const file = join(dir, 'f.log');
+  const store = new RecordingStore();
+  store.hold = true;
+  // A linger far beyond the test: only a full batch, a reader or the due emptying moves entries.
+  const log = await IntakeLog.open(file, store, logger, { lingerMs: 60_000 });
+  const big = (id: string): JournalEntry => ({ ...entry(id), raw: `{"eventID":"${id}","pad":"${'x'.repeat(70_000)}"}` });
+  // 128 entries, a full batch, move at once; 9 MB written puts the file past its limit.
+  await log.append(Array.from({ length: 128 }, (_, i) => big(`h${i}`)));
+  await waitUntil(() => store.batches.length === 1);
+  await log.append([entry('late')]);
+  store.release();
+  await waitUntil(() => store.stored.length === 129);
+  await waitUntil(() => readFileSync(file).length === 0);
+  assert.deepEqual(store.batches[1], ['late']);
   await log.close();
 });

@@ -174,10 +174,16 @@ export class IntakeLog {
     if (this.timer && delayMs > 0) return;
     clearTimeout(this.timer);
     // setImmediate-like for 0: the calls acknowledged in this turn get their replies out first.
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.moveRunning = this.move().finally(() => (this.moveRunning = undefined));
-    }, delayMs);
+    this.timer = setTimeout(() => this.startMove(), delayMs);
+  }
+
+  private startMove(): void {
+    this.timer = undefined;
+    this.moveRunning = this.move().finally(() => {
+      this.moveRunning = undefined;
+      // Entries left waiting (or appended while the move ran, whose scheduling it turned away).
+      if (this.pending.length > 0 && !this.timer && !this.closed) this.scheduleMove(this.pending.length >= EAGER_BATCH || this.settledWaiters.length > 0 ? 0 : this.lingerMs);
+    });
   }
 
   private async move(): Promise<void> {
@@ -191,10 +197,7 @@ export class IntakeLog {
         // Still in the file, still pending: tried again, and replayed at the next start if need be.
         this.logger.error({ err: error, entries: batch.length }, 'moving recorded events into the store failed; retrying');
         for (const waiter of this.settledWaiters.splice(0)) waiter.reject(error);
-        this.timer = setTimeout(() => {
-          this.timer = undefined;
-          this.moveRunning = this.move().finally(() => (this.moveRunning = undefined));
-        }, RETRY_MS);
+        this.timer = setTimeout(() => this.startMove(), RETRY_MS);
         return;
       }
       this.pending.splice(0, batch.length);
@@ -205,6 +208,12 @@ export class IntakeLog {
         waiter.resolve();
         return false;
       });
+      // Entries that came during that append wait for company again (startMove schedules them)
+      // unless a reader waits for them, they fill a chunk, or the file is due to be emptied, which
+      // needs every entry moved. Moving each handful at once made chunks of 8 events under load:
+      // twice the append cost per event, and lookups of the newest page opened 50 chunks.
+      const drain = this.settledWaiters.length > 0 || this.written >= TRUNCATE_AT_BYTES;
+      if (this.pending.length > 0 && this.pending.length < EAGER_BATCH && !drain) return;
     }
     // Every entry in the file is durably in the store (its append resolved): start the file afresh.
     // Entries replayed again after a crash (before or after a truncation) are skipped by the store.
