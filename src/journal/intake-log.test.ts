@@ -180,3 +180,26 @@ void it('keeps moving once the file is due to be emptied, and empties it', async
   assert.deepEqual(store.batches[1], ['late']);
   await log.close();
 });
+
+void it('tells whether any pending entry carries a lookup attribute, until the entry has moved', async () => {
+  const file = join(dir, 'g.log');
+  const store = new RecordingStore();
+  store.hold = true;
+  const log = await IntakeLog.open(file, store, logger, { lingerMs: 60_000 });
+  await log.append([entry('k1'), { ...entry('k2'), username: 'bob', resources: [] }]);
+  assert.equal(log.mayHold([{ key: 'Username', value: 'alice' }]), true);
+  assert.equal(log.mayHold([{ key: 'Username', value: 'bob' }, { key: 'EventName', value: 'DescribeTrails' }]), true);
+  assert.equal(log.mayHold([{ key: 'ResourceName', value: 'b' }]), true);
+  assert.equal(log.mayHold([{ key: 'Username', value: 'carol' }]), false);
+  assert.equal(log.mayHold([{ key: 'EventName', value: 'DescribeTrails' }, { key: 'ReadOnly', value: 'false' }]), false);
+  assert.equal(log.mayHold([]), true, 'no filter: every entry may match');
+  const settled = log.settled();
+  store.release();
+  await settled;
+  assert.equal(log.mayHold([{ key: 'Username', value: 'alice' }]), false, 'moved entries no longer count');
+  assert.equal(log.mayHold([{ key: 'EventId', value: 'k2' }]), false);
+  await log.append([entry('k3')]);
+  assert.equal(log.mayHold([{ key: 'Username', value: 'alice' }]), true);
+  assert.equal(log.mayHold([{ key: 'Username', value: 'bob' }]), false);
+  await log.close();
+});

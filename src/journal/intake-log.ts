@@ -2,8 +2,8 @@ import { closeSync, fdatasync as fdatasyncCallback, ftruncateSync, openSync, rea
 import { promisify } from 'node:util';
 import type { Logger } from 'pino';
 import type { JournalEntry, StoredEvent } from '../records/index.js';
-import type { EventCursor, EventPage, EventQuery, EventStore } from '../store/index.js';
-import { mayMatch } from '../store/index.js';
+import type { AttributeFilter, EventCursor, EventPage, EventQuery, EventStore } from '../store/index.js';
+import { attributeKey, attributeKeysOf, mayMatch } from '../store/index.js';
 import { isProvisional, mergePendingPage, pendingEvent } from './pending-page.js';
 
 const datasync = promisify(fdatasyncCallback);
@@ -38,6 +38,8 @@ interface PendingEntry {
   /** Its place in the log since start: its provisional seq (pending-page.ts). */
   position: number;
   receivedAt: number;
+  /** Its lookup attributes (attributeKeysOf), counted in `attributeCounts` while it is pending. */
+  attributeKeys: string[];
   event?: StoredEvent;
 }
 
@@ -51,6 +53,8 @@ export class IntakeLog {
    * them in the store from that moment; should the append fail, they are waiting entries again.
    */
   private handedOver = 0;
+  /** How many pending entries carry each lookup attribute: most lookups filter on one none of them has. */
+  private readonly attributeCounts = new Map<string, number>();
   private syncRunning: Promise<void> | undefined;
   private syncQueued: Promise<void> | undefined;
   private moveRunning: Promise<void> | undefined;
@@ -102,7 +106,11 @@ export class IntakeLog {
     }
     this.written += bytes.length;
     const receivedAt = Date.now();
-    for (const entry of entries) this.pending.push({ entry, position: this.appended++, receivedAt });
+    for (const entry of entries) {
+      const attributeKeys = attributeKeysOf(entry);
+      for (const key of attributeKeys) this.attributeCounts.set(key, (this.attributeCounts.get(key) ?? 0) + 1);
+      this.pending.push({ entry, position: this.appended++, receivedAt, attributeKeys });
+    }
     this.scheduleMove(this.pending.length >= EAGER_BATCH ? 0 : this.lingerMs);
     await this.sync();
   }
@@ -114,6 +122,12 @@ export class IntakeLog {
    */
   settledFor(wanted: (entry: JournalEntry) => boolean): Promise<void> {
     return this.pending.some((p) => wanted(p.entry)) ? this.settled() : Promise.resolve();
+  }
+
+  /** Whether some pending entry carries each of these filters' values; when not, no waiting entry can match them. */
+  mayHold(filters: readonly AttributeFilter[]): boolean {
+    for (const filter of filters) if (!this.attributeCounts.has(attributeKey(filter))) return false;
+    return true;
   }
 
   /** The waiting entries `wanted` accepts (not those handed to the store), as query results with provisional seqs (pending-page.ts). */
@@ -200,7 +214,13 @@ export class IntakeLog {
         this.timer = setTimeout(() => this.startMove(), RETRY_MS);
         return;
       }
-      this.pending.splice(0, batch.length);
+      for (const moved of this.pending.splice(0, batch.length)) {
+        for (const key of moved.attributeKeys) {
+          const left = this.attributeCounts.get(key)! - 1;
+          if (left === 0) this.attributeCounts.delete(key);
+          else this.attributeCounts.set(key, left);
+        }
+      }
       this.moved += batch.length;
       this.handedOver = 0;
       this.settledWaiters = this.settledWaiters.filter((waiter) => {
@@ -291,7 +311,7 @@ async function queryWithWaiting(events: EventStore, intake: IntakeLog, query: Ev
   // Nothing awaited from here to the store's read (SQLite reads synchronously): the log's waiting
   // entries and the store's page are of one moment, so no entry is in neither or counted twice.
   const wanted = { ...query, after: undefined };
-  const waiting = intake.waiting((entry) => mayMatch(entry, wanted));
+  const waiting = intake.mayHold(query.attributes) ? intake.waiting((entry) => mayMatch(entry, wanted)) : [];
   const stored = events.query(storedCursorQuery({ ...query, after }));
   return mergePendingPage(await stored, waiting, after, query.limit);
 }

@@ -32,6 +32,7 @@ export function newerFirst(a: EventCursor, b: EventCursor): number {
  * later page. An entry already in the store's page (it moved meanwhile) is shown once, as stored.
  */
 export function mergePendingPage(stored: EventPage, pending: readonly StoredEvent[], after: EventCursor | undefined, limit: number): EventPage {
+  if (pending.length === 0) return stored;
   const storedIds = new Set(stored.events.map((e) => e.eventId));
   const frontier = stored.next;
   const candidates = [...stored.events];

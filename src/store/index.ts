@@ -18,4 +18,4 @@ export type {
   LakeResults,
   LakeStateStore,
 } from './types.js';
-export { isAfterCursor, mayMatch } from './query-match.js';
+export { attributeKey, attributeKeysOf, isAfterCursor, mayMatch } from './query-match.js';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { mayMatch } from './query-match.js';
+import { attributeKey, attributeKeysOf, mayMatch } from './query-match.js';
 import { entry } from './testing/index.js';
-import type { EventQuery } from './types.js';
+import type { AttributeFilter, EventQuery } from './types.js';
 
 const query: EventQuery = { accountId: '111122223333', region: 'eu-west-1', categories: ['Management'], attributes: [], limit: 50 };
 const e = entry({ eventTime: '2025-03-04T09:15:27Z', eventName: 'CreateBucket', eventSource: 's3.amazonaws.com', readOnly: false, requestParameters: { bucketName: 'logs' } });
@@ -29,4 +29,32 @@ void it('keeps an entry at the cursor time (its seq is not known yet) and drops 
   assert.equal(mayMatch(e, { ...query, after: { eventTime: time, seq: 10 } }), true);
   assert.equal(mayMatch(e, { ...query, after: { eventTime: time + 1, seq: 10 } }), true);
   assert.equal(mayMatch(e, { ...query, after: { eventTime: time - 1, seq: 10 } }), false);
+});
+
+void it('spells an entry\'s attributes as exactly the filters that match it', () => {
+  const withKey = entry({ eventName: 'GetObject', eventSource: 's3.amazonaws.com', readOnly: true, userIdentity: { type: 'IAMUser', userName: 'alice', accessKeyId: 'AKIAEXAMPLE' }, requestParameters: { bucketName: 'logs', key: 'a.txt' } });
+  const bare = entry({ eventName: 'ConsoleLogin', eventSource: 'signin.amazonaws.com', userIdentity: { type: 'Root' } });
+  const values: Record<AttributeFilter['key'], string[]> = {
+    EventId: [withKey.eventId, bare.eventId, 'other'],
+    EventName: ['GetObject', 'ConsoleLogin', 'getobject'],
+    EventSource: ['s3.amazonaws.com', 'signin.amazonaws.com', 'ec2.amazonaws.com'],
+    Username: ['alice', 'root', 'bob'],
+    AccessKeyId: ['AKIAEXAMPLE', 'AKIAOTHER'],
+    ReadOnly: ['true', 'false'],
+    ResourceType: ['AWS::S3::Bucket', 'AWS::S3::Object', 'AWS::EC2::Instance'],
+    ResourceName: ['logs', 'a.txt', 'arn:aws:s3:::logs/a.txt', 'other'],
+  };
+  let matched = 0;
+  for (const candidate of [withKey, bare]) {
+    const keys = new Set(attributeKeysOf(candidate));
+    for (const [key, list] of Object.entries(values) as [AttributeFilter['key'], string[]][]) {
+      for (const value of list) {
+        const filter = { key, value };
+        const matches = mayMatch(candidate, { ...query, attributes: [filter] });
+        assert.equal(keys.has(attributeKey(filter)), matches, `${candidate.eventName} ${key}=${value}`);
+        if (matches) matched++;
+      }
+    }
+  }
+  assert.ok(matched >= 10, `${matched} filters matched`);
 });

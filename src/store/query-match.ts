@@ -23,6 +23,24 @@ export function mayMatch(entry: JournalEntry, query: EventQuery): boolean {
   return query.text === undefined || entry.raw.toLowerCase().includes(query.text.toLowerCase());
 }
 
+/** How `attributeKeysOf` spells a filter: an entry matches the filter iff its keys include this. */
+export function attributeKey(filter: AttributeFilter): string {
+  return `${filter.key}\u0000${filter.value}`;
+}
+
+/** Every lookup attribute an entry carries, spelled as `attributeKey` spells a filter that matches it. */
+export function attributeKeysOf(entry: JournalEntry): string[] {
+  const keys = [attributeKey({ key: 'EventId', value: entry.eventId }), attributeKey({ key: 'EventName', value: entry.eventName }), attributeKey({ key: 'EventSource', value: entry.eventSource })];
+  if (entry.username !== undefined) keys.push(attributeKey({ key: 'Username', value: entry.username }));
+  if (entry.accessKeyId !== undefined) keys.push(attributeKey({ key: 'AccessKeyId', value: entry.accessKeyId }));
+  if (entry.readOnly !== undefined) keys.push(attributeKey({ key: 'ReadOnly', value: String(entry.readOnly) }));
+  for (const r of entry.resources) {
+    if (r.type !== undefined) keys.push(attributeKey({ key: 'ResourceType', value: r.type }));
+    keys.push(attributeKey({ key: 'ResourceName', value: r.name }));
+  }
+  return keys;
+}
+
 function attributeMatches(entry: JournalEntry, { key, value }: AttributeFilter): boolean {
   switch (key) {
     case 'EventId':
