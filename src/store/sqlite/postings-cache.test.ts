@@ -57,3 +57,47 @@ void it("answers repeated lookups from cached postings, yet sees this process's 
   assert.deepEqual(await names(), [], "this process's purge shows at once");
   await server.close();
 });
+
+void it('pages every lookup right while appends and compaction land in and around the ranges it has cached', async () => {
+  const store = openSqliteStore({ dataDir: mkdtempSync(join(dir, 'random-')) });
+  let x = 11;
+  const rand = (n: number): number => {
+    x = (x * 1103515245 + 12345) % 2 ** 31;
+    return x % n;
+  };
+  const seconds = Array.from({ length: 3000 }, (_, i) => i).sort(() => rand(3) - 1);
+  const written: { id: string; name: string; second: number }[] = [];
+  const names = ['GetTrail', 'ListTrails', 'StartLogging'];
+  let checked = 0;
+  for (let round = 0; round < 60; round++) {
+    const batch = Array.from({ length: 1 + rand(40) }, () => {
+      const second = seconds.pop()!;
+      const name = names[rand(names.length)]!;
+      const e = at(second, name);
+      written.push({ id: e.eventId, name, second });
+      return e;
+    });
+    await store.events.append(batch);
+    if (round % 15 === 14) while ((await store.events.compact()) > 0);
+    for (let q = 0; q < 4; q++) {
+      const name = names[rand(names.length)]!;
+      const from = rand(3000);
+      const to = from + rand(3000 - from);
+      const startTime = Date.UTC(2025, 0, 1) + from * 1000;
+      const endTime = Date.UTC(2025, 0, 1) + to * 1000;
+      const query: EventQuery = { accountId: '111122223333', region: 'eu-west-1', categories: ['Management'], attributes: [{ key: 'EventName', value: name }], startTime, endTime, limit: 5 };
+      const got: string[] = [];
+      let page = await store.events.query(query);
+      for (;;) {
+        got.push(...page.events.map((e) => e.eventId));
+        if (!page.next) break;
+        page = await store.events.query({ ...query, after: page.next });
+      }
+      const expected = written.filter((w) => w.name === name && w.second >= from && w.second <= to).sort((a, b) => b.second - a.second).map((w) => w.id);
+      assert.deepEqual(got, expected, `round ${round}: ${name} ${from}..${to}`);
+      checked += expected.length;
+    }
+  }
+  assert.ok(checked > 1000, `${checked} events checked`);
+  await store.close();
+});
