@@ -84,10 +84,11 @@ export class EventLookup {
       ? mergeSources([...parts].map((part) => this.postingsSource(part, drive, query.startTime, upper)))
       : this.eventIdSource(eventId!.value);
     const [onlyPart] = parts.size === 1 ? parts : [];
+    const driving = drive && onlyPart !== undefined ? { key: `${onlyPart}:${drive.attr}:${drive.term}`, part: onlyPart, ...drive } : undefined;
     const result = walkChunks({
       next,
       open: (id) => this.journal.open(id),
-      positions: drive && onlyPart !== undefined ? (chunk) => drivingPositions(chunk, onlyPart, drive) : undefined,
+      positions: driving ? (chunk) => drivingPositions(chunk, driving) : undefined,
       accept,
       limit: query.limit,
       upper: upper === Infinity ? undefined : upper,
@@ -162,13 +163,12 @@ export class EventLookup {
 const POSITIONS_PER_CHUNK = 32;
 
 /** The chunk's events of the driving key, kept on the cached chunk: the mix of lookups repeats its keys. */
-function drivingPositions(chunk: OpenChunk, part: number, drive: Condition): Uint32Array {
-  const key = `${part}:${drive.attr}:${drive.term}`;
-  let positions = chunk.positions.get(key);
+function drivingPositions(chunk: OpenChunk, driving: Condition & { key: string; part: number }): Uint32Array {
+  let positions = chunk.positions.get(driving.key);
   if (!positions) {
     if (chunk.positions.size >= POSITIONS_PER_CHUNK) chunk.positions.clear();
-    positions = positionsOf(chunk.decoded, part, drive.attr, drive.term);
-    chunk.positions.set(key, positions);
+    positions = positionsOf(chunk.decoded, driving.part, driving.attr, driving.term);
+    chunk.positions.set(driving.key, positions);
   }
   return positions;
 }
