@@ -10,8 +10,9 @@
  *   node --import tsx bench/lookup-ab.ts --data bench/out/data --store bench/out/store-1m \
  *     --cli /tmp/cairn-old/dist/cli/main.js --cli dist/cli/main.js [--rounds 3] [--bare] [--empty-page]
  *
- * `--empty-page` sends LookupEvents calls that match nothing (an unknown EventId): what a call costs
- * besides finding and sending its events (HTTP, SigV4, recording the call).
+ * `--empty-page` sends LookupEvents calls that match nothing (an unknown EventId), and the bare server
+ * answers an empty page: what a call costs besides finding and sending its events (HTTP, SigV4,
+ * recording the call).
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
@@ -68,7 +69,8 @@ async function main(): Promise<void> {
   const requests: LookupEventsRequestBody[] = values['empty-page']
     ? mix.map(() => ({ MaxResults: 50, LookupAttributes: [{ AttributeKey: 'EventId', AttributeValue: '00000000-0000-4000-8000-000000000000' }] }))
     : mix;
-  const body = pageBodySizes(inPartition, 50).representativeBody;
+  // The bare server answers what Cairn answers: a page of the same size, or an empty one.
+  const body = values['empty-page'] ? '{"Events":[]}' : pageBodySizes(inPartition, 50).representativeBody;
 
   const runs: Run[] = [];
   for (let round = 1; round <= rounds; round++) {
