@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
+import Database from 'better-sqlite3';
 import { entry } from '../testing/index.js';
 import { openSqliteStore } from './open.js';
 
@@ -22,5 +23,36 @@ void it('merges a large backlog of small chunks a bounded amount per round, and 
   for (const n of rounds) assert.ok(n <= 512 + 128, `one round merged ${n} events`);
   assert.ok(rounds.reduce((a, b) => a + b, 0) >= 1_400, 'nearly every event was merged into a bigger chunk');
   assert.deepEqual((await store.events.query(query)).events.map((e) => e.eventId), before);
+  await store.close();
+});
+
+void it('leaves id rows alone when merging, yet finds every event by id afterwards, skips it as a duplicate, and a purge leaves no row behind', async () => {
+  const dataDir = join(dir, 'ids');
+  const store = openSqliteStore({ dataDir });
+  const base = Date.UTC(2025, 0, 1);
+  const events = Array.from({ length: 300 }, (_, i) => entry({ eventTime: new Date(base + i * 1000).toISOString().replace('.000Z', 'Z') }));
+  for (let i = 0; i < events.length; i += 3) await store.events.append(events.slice(i, i + 3));
+  const db = new Database(join(dataDir, 'cairn.db'), { readonly: true });
+  const idRows = (): string[] => db.prepare<[], string>("SELECT hash || ':' || chunk FROM event_ids UNION ALL SELECT hash || ':' || chunk FROM event_ids_recent ORDER BY 1").pluck().all();
+  const chunks = (): number => db.prepare<[], number>('SELECT count(*) FROM chunks').pluck().get()!;
+  const rowsBefore = idRows();
+  const chunksBefore = chunks();
+  while ((await store.events.compact()) > 0);
+  assert.ok(chunks() < chunksBefore / 10, `${chunksBefore} chunks merged into ${chunks()}`);
+  assert.deepEqual(idRows(), rowsBefore, 'merging rewrote no id row');
+  for (const e of [events[0]!, events[1]!, events[151]!, events[299]!]) {
+    const page = await store.events.query({ accountId: e.accountId, region: e.region, categories: ['Management'], attributes: [{ key: 'EventId', value: e.eventId }], limit: 50 });
+    assert.deepEqual(page.events.map((x) => x.eventId), [e.eventId], 'found through a row that names its old chunk');
+  }
+  assert.deepEqual(await store.events.append(events), { inserted: 0, duplicates: 300 });
+  // A partial purge (the older half) and then a full one.
+  await store.events.purgeReceivedBefore(Date.now() + 60_000, 150);
+  const left = await store.events.count();
+  assert.ok(left > 0 && left < 300, `${left} events left`);
+  assert.equal(idRows().length, left, 'one id row per event left');
+  await store.events.purgeReceivedBefore(Date.now() + 60_000, 1_000);
+  assert.equal(await store.events.count(), 0);
+  assert.deepEqual(idRows(), [], 'no id row outlives its event');
+  db.close();
   await store.close();
 });

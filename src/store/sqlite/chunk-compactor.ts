@@ -128,10 +128,11 @@ export class ChunkCompactor {
         const e = decoded.event(i);
         events.push({ ...e, seqDelta: row.id + e.seqDelta - first.id, receivedDelta: received + e.receivedDelta - first.received });
       }
-      this.journal.remove(row.id, chunk);
+      // Id rows point at seqs, which the merged chunk keeps: no id row is rewritten.
+      this.journal.remove(row.id, chunk, { keepIds: true });
       this.spans.delete(row.id);
     }
-    this.journal.insert(first.id, first.received, events);
+    this.journal.insert(first.id, first.received, events, { indexIds: false });
     return events.length;
   }
 }

@@ -64,6 +64,7 @@ export class ChunkJournal {
       deleteData: db.prepare<[number]>('DELETE FROM chunk_data WHERE id = ?'),
       deletePosting: db.prepare<[number, number, number, number, number]>('DELETE FROM postings WHERE part = ? AND attr = ? AND term = ? AND tmax = ? AND chunk = ?'),
       row: db.prepare<[number], ChunkRow>('SELECT id, last_seq, count, received, received_max FROM chunks WHERE id = ?'),
+      holding: db.prepare<[number], { id: number; last_seq: number }>('SELECT id, last_seq FROM chunks WHERE id <= ? ORDER BY id DESC LIMIT 1'),
       data: db.prepare<[number], Buffer>('SELECT data FROM chunk_data WHERE id = ?').pluck(),
       lastSeq: db.prepare<[], number | null>('SELECT last_seq FROM chunks ORDER BY id DESC LIMIT 1').pluck(),
       seqFloor: db.prepare<[], string>(`SELECT value FROM settings WHERE name = '${SEQ_FLOOR}'`).pluck(),
@@ -91,16 +92,19 @@ export class ChunkJournal {
     this.statements.saveSeqFloor.run(String(this.lastSeq()));
   }
 
-  /** Writes one chunk whose first event gets seq `firstSeq`. Call inside a transaction. */
-  insert(firstSeq: number, received: number, events: readonly ChunkEvent[]): void {
-    this.insertMany([{ firstSeq, received, events }]);
+  /**
+   * Writes one chunk whose first event gets seq `firstSeq`. Call inside a transaction.
+   * `indexIds: false` when its events' id rows already point into it (compaction keeps seqs).
+   */
+  insert(firstSeq: number, received: number, events: readonly ChunkEvent[], options: { indexIds?: boolean } = {}): void {
+    this.insertMany([{ firstSeq, received, events }], options);
   }
 
   /**
    * Writes several chunks. Their postings and id rows are inserted in key order: neighbouring keys
    * share B-tree pages, so a large append touches each page once instead of at random.
    */
-  insertMany(chunks: readonly { firstSeq: number; received: number; events: readonly ChunkEvent[] }[]): void {
+  insertMany(chunks: readonly { firstSeq: number; received: number; events: readonly ChunkEvent[] }[], { indexIds = true }: { indexIds?: boolean } = {}): void {
     const postings: Posting[] = [];
     const chunkOf: number[] = [];
     const idRows: [number, number][] = [];
@@ -115,7 +119,7 @@ export class ChunkJournal {
         postings.push(p);
         chunkOf.push(firstSeq);
       }
-      for (const e of events) idRows.push([eventIdHash(e.eventId), firstSeq]);
+      if (indexIds) for (const e of events) idRows.push([eventIdHash(e.eventId), firstSeq]);
       this.cache.delete(firstSeq);
     }
     const order = postings.map((_, i) => i).sort((a, b) => comparePostings(postings[a]!, postings[b]!) || chunkOf[a]! - chunkOf[b]!);
@@ -124,18 +128,23 @@ export class ChunkJournal {
       this.statements.insertPosting.run(p.part, p.attr, p.term, p.tmax, chunkOf[i]!, p.tmax - p.tmin);
       this.postingsCache.invalidate(p.part, p.attr, p.term);
     }
+    if (idRows.length === 0) return;
     idRows.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     this.ids.insert(idRows);
   }
 
-  /** Deletes a chunk with its postings and id entries. Call inside a transaction. */
-  remove(id: number, known?: OpenChunk): void {
+  /**
+   * Deletes a chunk with its postings and id rows. Call inside a transaction. `keepIds: true` when
+   * its events move to a chunk that spans their seqs (compaction): their id rows stay true.
+   */
+  remove(id: number, known?: OpenChunk, { keepIds = false }: { keepIds?: boolean } = {}): void {
     const { decoded } = known ?? this.open(id);
     for (const p of postingsOf(decoded)) {
       this.statements.deletePosting.run(p.part, p.attr, p.term, p.tmax, id);
       this.postingsCache.invalidate(p.part, p.attr, p.term);
     }
-    for (const eventId of decoded.eventIds) this.ids.remove(eventIdHash(eventId), id);
+    const lastSeq = this.statements.row.get(id)?.last_seq ?? id;
+    if (!keepIds) for (const eventId of decoded.eventIds) this.ids.remove(eventIdHash(eventId), id, lastSeq);
     this.statements.deleteChunk.run(id);
     this.statements.deleteData.run(id);
     this.cache.delete(id);
@@ -160,20 +169,25 @@ export class ChunkJournal {
 
   /** Whether `eventId` is stored (hash hits are confirmed against the chunk's own ids). */
   has(eventId: string): boolean {
-    for (const chunk of this.ids.chunksOf(eventIdHash(eventId))) {
-      if (this.open(chunk).decoded.eventIds.includes(eventId)) return true;
-    }
-    return false;
+    return this.find(eventId) !== undefined;
   }
 
   /** The chunk and position holding `eventId`. */
   find(eventId: string): { chunk: OpenChunk; index: number } | undefined {
-    for (const id of this.ids.chunksOf(eventIdHash(eventId))) {
+    for (const seq of this.ids.seqsOf(eventIdHash(eventId))) {
+      const id = this.chunkHolding(seq);
+      if (id === undefined) continue;
       const chunk = this.open(id);
       const index = chunk.decoded.eventIds.indexOf(eventId);
       if (index >= 0) return { chunk, index };
     }
     return undefined;
+  }
+
+  /** The id of the chunk whose seqs span `seq`. */
+  private chunkHolding(seq: number): number | undefined {
+    const row = this.statements.holding.get(seq);
+    return row && row.last_seq >= seq ? row.id : undefined;
   }
 
   /** Call after the transaction that wrote chunks commits. */

@@ -24,13 +24,13 @@ void it('keeps new ids in the recent table and merges them into event_ids a rang
   for (let i = 0; i < rows.length; i += 10) {
     const batch = rows.slice(i, i + 10).sort((a, b) => a[0] - b[0]);
     db.transaction(() => index.insert(batch))();
-    for (const [hash, chunk] of rows.slice(0, i + 10)) assert.ok(index.chunksOf(hash).includes(chunk), `hash ${hash} is found after ${i + 10} inserts`);
+    for (const [hash, chunk] of rows.slice(0, i + 10)) assert.ok(index.seqsOf(hash).includes(chunk), `hash ${hash} is found after ${i + 10} inserts`);
   }
   assert.ok(count(db, 'event_ids') > 0, 'ranges were merged into event_ids');
   assert.ok(count(db, 'event_ids_recent') <= 100 + 10, `the recent table stays near its limit (${count(db, 'event_ids_recent')})`);
   assert.equal(count(db, 'event_ids') + count(db, 'event_ids_recent'), 1_000, 'no id is in both tables or lost');
   // Removal finds a row in either table.
-  for (const [hash, chunk] of rows) db.transaction(() => index.remove(hash, chunk))();
+  for (const [hash, chunk] of rows) db.transaction(() => index.remove(hash, chunk, chunk))();
   assert.equal(count(db, 'event_ids') + count(db, 'event_ids_recent'), 0);
   db.close();
 });
