@@ -143,8 +143,10 @@ export class ChunkJournal {
       this.statements.deletePosting.run(p.part, p.attr, p.term, p.tmax, id);
       this.postingsCache.invalidate(p.part, p.attr, p.term);
     }
-    const lastSeq = this.statements.row.get(id)?.last_seq ?? id;
-    if (!keepIds) for (const eventId of decoded.eventIds) this.ids.remove(eventIdHash(eventId), id, lastSeq);
+    if (!keepIds) {
+      const lastSeq = this.statements.row.get(id)?.last_seq ?? id;
+      for (const eventId of decoded.eventIds) this.ids.remove(eventIdHash(eventId), id, lastSeq);
+    }
     this.statements.deleteChunk.run(id);
     this.statements.deleteData.run(id);
     this.cache.delete(id);

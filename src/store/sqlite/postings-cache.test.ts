@@ -65,7 +65,12 @@ void it('pages every lookup right while appends and compaction land in and aroun
     x = (x * 1103515245 + 12345) % 2 ** 31;
     return x % n;
   };
-  const seconds = Array.from({ length: 3000 }, (_, i) => i).sort(() => rand(3) - 1);
+  // Distinct seconds in random order (Fisher–Yates), so the expected order is by time alone.
+  const seconds = Array.from({ length: 3000 }, (_, i) => i);
+  for (let i = seconds.length - 1; i > 0; i--) {
+    const j = rand(i + 1);
+    [seconds[i], seconds[j]] = [seconds[j]!, seconds[i]!];
+  }
   const written: { id: string; name: string; second: number }[] = [];
   const names = ['GetTrail', 'ListTrails', 'StartLogging'];
   let checked = 0;
