@@ -16,6 +16,7 @@ import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrai
 import { RecordGenerator, fileBody, generateRecords, recordJson, writeDataset } from './generate.js';
 import type { GenRecord } from './generate.js';
 import { runMain } from './lib/args.js';
+import { summarise } from './profile-summary.js';
 import { startBareServer } from './lib/bare-server.js';
 import { runLoadInChild } from './lib/loadgen.js';
 import { lookupEventsBody, lookupRequestMix, pageBodySizes } from './lib/lookup-shape.js';
@@ -174,6 +175,27 @@ async function main(): Promise<void> {
   } finally {
     await server.close();
   }
+
+  // 7. Profile summary: a synthetic profile whose times are known.
+  const frame = (functionName: string): { functionName: string; url: string; lineNumber: number } => ({ functionName, url: 'file:///x/src/a.ts', lineNumber: 1 });
+  const profile = {
+    nodes: [
+      { id: 1, callFrame: frame('(root)'), children: [2, 4] },
+      { id: 2, callFrame: frame('lookup'), children: [3] },
+      { id: 3, callFrame: frame('walk') },
+      { id: 4, callFrame: frame('encode') },
+    ],
+    samples: [3, 3, 2, 4],
+    timeDeltas: [1000, 2000, 3000, 4000],
+  };
+  const all = summarise(profile);
+  const lookup = summarise(profile, 'lookup');
+  const ms = (rows: [string, number][], name: string): number | undefined => rows.find(([n]) => n.startsWith(name))?.[1];
+  check(
+    'profile summary: self, inclusive and under a function',
+    all.totalMs === 10 && ms(all.self, 'walk') === 3 && ms(all.inclusive, 'lookup') === 6 && ms(all.self, 'encode') === 4 && lookup.totalMs === 6 && ms(lookup.self, 'encode') === undefined,
+    JSON.stringify({ all, lookup }),
+  );
 
   console.log(failures === 0 ? '\nall checks passed' : `\n${failures} check(s) failed`);
   process.exitCode = failures === 0 ? 0 : 1;
