@@ -3,8 +3,8 @@ import { promisify } from 'node:util';
 import type { Logger } from 'pino';
 import type { JournalEntry, StoredEvent } from '../records/index.js';
 import type { AttributeFilter, EventCursor, EventPage, EventQuery, EventStore } from '../store/index.js';
-import { attributeKey, attributeKeysOf, mayMatch } from '../store/index.js';
-import { isProvisional, mergePendingPage, pendingEvent } from './pending-page.js';
+import { attributeKeysOf, mayMatch } from '../store/index.js';
+import { AttributeTally, isProvisional, mergePendingPage, pendingEvent } from './pending-page.js';
 
 const datasync = promisify(fdatasyncCallback);
 
@@ -20,6 +20,17 @@ const RETRY_MS = 1_000;
 /** The file is emptied once everything in it is in the store and it has grown past this (truncation costs a journal commit). */
 const TRUNCATE_AT_BYTES = 8 * 1024 * 1024;
 
+/** An entry in the file and not yet in the store; `event` is it as a query result, made when first read. */
+interface PendingEntry {
+  entry: JournalEntry;
+  /** Its place in the log since start: its provisional seq (pending-page.ts). */
+  position: number;
+  receivedAt: number;
+  /** Its lookup attributes (attributeKeysOf), counted in `attributes` while it is pending. */
+  attributeKeys: string[];
+  event?: StoredEvent;
+}
+
 /**
  * A write-ahead file in front of the event store. A recorded call is acknowledged as soon as its
  * entry is in this file and flushed to disk (one fdatasync off the event loop, shared by every call
@@ -32,17 +43,6 @@ const TRUNCATE_AT_BYTES = 8 * 1024 * 1024;
  * beside the store (`waiting`), or wait for `settled()`, which moves them at once: see
  * `withReadYourWrites`.
  */
-/** An entry in the file and not yet in the store; `event` is it as a query result, made when first read. */
-interface PendingEntry {
-  entry: JournalEntry;
-  /** Its place in the log since start: its provisional seq (pending-page.ts). */
-  position: number;
-  receivedAt: number;
-  /** Its lookup attributes (attributeKeysOf), counted in `attributeCounts` while it is pending. */
-  attributeKeys: string[];
-  event?: StoredEvent;
-}
-
 export class IntakeLog {
   private readonly fd: number;
   /** Entries durable (or being made durable) in the file and not yet in the store, in order. */
@@ -53,8 +53,7 @@ export class IntakeLog {
    * them in the store from that moment; should the append fail, they are waiting entries again.
    */
   private handedOver = 0;
-  /** How many pending entries carry each lookup attribute: most lookups filter on one none of them has. */
-  private readonly attributeCounts = new Map<string, number>();
+  private readonly attributes = new AttributeTally();
   private syncRunning: Promise<void> | undefined;
   private syncQueued: Promise<void> | undefined;
   private moveRunning: Promise<void> | undefined;
@@ -67,7 +66,7 @@ export class IntakeLog {
   private closed = false;
 
   private constructor(
-    private readonly file: string,
+    file: string,
     private readonly store: Pick<EventStore, 'append'>,
     private readonly logger: Logger,
     private readonly lingerMs: number,
@@ -108,7 +107,7 @@ export class IntakeLog {
     const receivedAt = Date.now();
     for (const entry of entries) {
       const attributeKeys = attributeKeysOf(entry);
-      for (const key of attributeKeys) this.attributeCounts.set(key, (this.attributeCounts.get(key) ?? 0) + 1);
+      this.attributes.add(attributeKeys);
       this.pending.push({ entry, position: this.appended++, receivedAt, attributeKeys });
     }
     this.scheduleMove(this.pending.length >= EAGER_BATCH ? 0 : this.lingerMs);
@@ -126,8 +125,7 @@ export class IntakeLog {
 
   /** Whether some pending entry carries each of these filters' values; when not, no waiting entry can match them. */
   mayHold(filters: readonly AttributeFilter[]): boolean {
-    for (const filter of filters) if (!this.attributeCounts.has(attributeKey(filter))) return false;
-    return true;
+    return this.attributes.mayHold(filters);
   }
 
   /** The waiting entries `wanted` accepts (not those handed to the store), as query results with provisional seqs (pending-page.ts). */
@@ -214,13 +212,7 @@ export class IntakeLog {
         this.timer = setTimeout(() => this.startMove(), RETRY_MS);
         return;
       }
-      for (const moved of this.pending.splice(0, batch.length)) {
-        for (const key of moved.attributeKeys) {
-          const left = this.attributeCounts.get(key)! - 1;
-          if (left === 0) this.attributeCounts.delete(key);
-          else this.attributeCounts.set(key, left);
-        }
-      }
+      for (const moved of this.pending.splice(0, batch.length)) this.attributes.remove(moved.attributeKeys);
       this.moved += batch.length;
       this.handedOver = 0;
       this.settledWaiters = this.settledWaiters.filter((waiter) => {

@@ -1,6 +1,6 @@
 import type { JournalEntry, StoredEvent } from '../records/index.js';
-import type { EventCursor, EventPage } from '../store/index.js';
-import { isAfterCursor } from '../store/index.js';
+import type { AttributeFilter, EventCursor, EventPage } from '../store/index.js';
+import { attributeKey, isAfterCursor } from '../store/index.js';
 
 /**
  * Provisional seqs of entries still in the intake log start here, above every seq a store gives
@@ -53,4 +53,30 @@ function cursorAt(event: StoredEvent): EventCursor {
   const cursor: EventCursor = { eventTime: event.eventTime, seq: event.seq };
   if (event.seq >= PROVISIONAL_SEQ_BASE) cursor.eventId = event.eventId;
   return cursor;
+}
+
+/**
+ * How many waiting entries carry each lookup attribute (spelled by `attributeKeysOf`): most lookups
+ * filter on a value none of them has, and then need not look at them at all.
+ */
+export class AttributeTally {
+  private readonly counts = new Map<string, number>();
+
+  add(keys: readonly string[]): void {
+    for (const key of keys) this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+
+  remove(keys: readonly string[]): void {
+    for (const key of keys) {
+      const left = (this.counts.get(key) ?? 0) - 1;
+      if (left > 0) this.counts.set(key, left);
+      else this.counts.delete(key);
+    }
+  }
+
+  /** Whether each filter's value is carried by some counted entry (not necessarily the same one). */
+  mayHold(filters: readonly AttributeFilter[]): boolean {
+    for (const filter of filters) if (!this.counts.has(attributeKey(filter))) return false;
+    return true;
+  }
 }

@@ -64,7 +64,7 @@ export class ChunkJournal {
       deleteData: db.prepare<[number]>('DELETE FROM chunk_data WHERE id = ?'),
       deletePosting: db.prepare<[number, number, number, number, number]>('DELETE FROM postings WHERE part = ? AND attr = ? AND term = ? AND tmax = ? AND chunk = ?'),
       row: db.prepare<[number], ChunkRow>('SELECT id, last_seq, count, received, received_max FROM chunks WHERE id = ?'),
-      holding: db.prepare<[number], { id: number; last_seq: number }>('SELECT id, last_seq FROM chunks WHERE id <= ? ORDER BY id DESC LIMIT 1'),
+      atOrBefore: db.prepare<[number], { id: number; last_seq: number }>('SELECT id, last_seq FROM chunks WHERE id <= ? ORDER BY id DESC LIMIT 1'),
       data: db.prepare<[number], Buffer>('SELECT data FROM chunk_data WHERE id = ?').pluck(),
       lastSeq: db.prepare<[], number | null>('SELECT last_seq FROM chunks ORDER BY id DESC LIMIT 1').pluck(),
       seqFloor: db.prepare<[], string>(`SELECT value FROM settings WHERE name = '${SEQ_FLOOR}'`).pluck(),
@@ -186,9 +186,14 @@ export class ChunkJournal {
     return undefined;
   }
 
+  /** The chunk with the highest id (first seq) at or below `seq`: the one holding it, if any does. */
+  chunkAtOrBefore(seq: number): { id: number; last_seq: number } | undefined {
+    return this.statements.atOrBefore.get(seq);
+  }
+
   /** The id of the chunk whose seqs span `seq`. */
   private chunkHolding(seq: number): number | undefined {
-    const row = this.statements.holding.get(seq);
+    const row = this.chunkAtOrBefore(seq);
     return row && row.last_seq >= seq ? row.id : undefined;
   }
 

@@ -37,7 +37,6 @@ export class SqliteEventStore implements EventStore {
     this.lookup = new EventLookup(db, this.strings, this.journal, postingsCache);
     this.statements = {
       lastReceived: db.prepare<[], number | null>('SELECT received_max FROM chunks ORDER BY id DESC LIMIT 1').pluck(),
-      chunkAtOrBefore: db.prepare<[number], number | null>('SELECT id FROM chunks WHERE id <= ? ORDER BY id DESC LIMIT 1').pluck(),
       chunksFrom: db.prepare<[number, number], number>('SELECT id FROM chunks WHERE id >= ? ORDER BY id LIMIT ?').pluck(),
       oldestChunks: db.prepare<[number], ChunkRow>('SELECT id, last_seq, count, received, received_max FROM chunks ORDER BY id LIMIT ?'),
       count: db.prepare<[], number | null>('SELECT sum(count) FROM chunks').pluck(),
@@ -131,7 +130,7 @@ export class SqliteEventStore implements EventStore {
 
   readAfter(afterSeq: number, limit: number): Promise<StoredEvent[]> {
     const events: StoredEvent[] = [];
-    let from = this.statements.chunkAtOrBefore.get(afterSeq) ?? 0;
+    let from = this.journal.chunkAtOrBefore(afterSeq)?.id ?? 0;
     for (;;) {
       const ids = this.statements.chunksFrom.all(from, 64);
       for (const id of ids) {
