@@ -85,8 +85,18 @@ export class CairnProcess {
     await exited;
   }
 
+  /**
+   * The server's error-level log lines, on the test's stderr: a client sees only `InternalFailure`,
+   * and the data directory with any other trace is about to go.
+   */
+  private reportErrors(): void {
+    const errors = this.output.split('\n').filter((line) => /^\{"level":(5|6)\d,/.test(line));
+    if (errors.length > 0) process.stderr.write(`cairn serve (${this.dataDir}) logged ${errors.length} error(s):\n${errors.join('\n')}\n`);
+  }
+
   async dispose(): Promise<void> {
     await this.stop();
+    this.reportErrors();
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 }

@@ -32,23 +32,42 @@ export class MotoServer {
    * `port` restarts a stopped server where clients already point (its state starts empty).
    */
   static async start(options: { env?: Record<string, string>; port?: number } = {}): Promise<MotoServer> {
-    const port = options.port ?? (await freePort());
-    const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
-    let output = '';
-    child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
-    const url = `http://127.0.0.1:${port}`;
-    const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`moto_server exited with ${code}: ${output}`))));
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const ready = await Promise.race([fetch(`${url}/moto-api/`).then((r) => r.ok, () => false), exited]);
-      if (ready) break;
-      if (Date.now() > deadline) {
-        child.kill('SIGKILL');
-        throw new Error(`moto_server did not start on ${url}: ${output}`);
+    for (let attempt = 1; ; attempt++) {
+      const port = options.port ?? (await freePort());
+      try {
+        return await MotoServer.launch(port, options.env);
+      } catch (error) {
+        // A port found free can be taken by another test's server before moto binds it: try another.
+        const taken = error instanceof Error && /address already in use/i.test(error.message);
+        if (!taken || options.port !== undefined || attempt >= 5) throw error;
       }
-      await new Promise((r) => setTimeout(r, 100));
     }
+  }
+
+  private static async launch(port: number, env: Record<string, string> = {}): Promise<MotoServer> {
+    const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    let output = '';
+    const url = `http://127.0.0.1:${port}`;
+    // Ready when this child says it is serving: a request alone could be answered by another server on the port.
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`moto_server did not start on ${url}: ${output}`));
+      }, 30_000);
+      const onData = (chunk: Buffer): void => {
+        output += chunk.toString();
+        if (output.includes(`Running on ${url}`)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      child.stdout?.on('data', onData);
+      child.stderr?.on('data', onData);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`moto_server exited with ${code}: ${output}`));
+      });
+    });
     return new MotoServer(url, port, child, output);
   }
 
