@@ -24,6 +24,7 @@ import { measureParseRate } from './lib/parse-rate.js';
 import { dirSize, runTimed, spawnServer } from './lib/proc.js';
 import type { Figure } from './lib/report.js';
 import { BENCH_OUT, REPO_ROOT, fmt, ratio, writeReport } from './lib/report.js';
+import { describeOtherLoad, sampleOtherLoad } from './lib/other-load.js';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli', 'main.js');
 const READER_RATE = new URL('./lib/reader-rate.ts', import.meta.url).pathname;
@@ -48,7 +49,10 @@ async function main(): Promise<void> {
   const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'cairn-bench-'));
   const sections: { title: string; figures: Figure[] }[] = [];
-  const data: Record<string, unknown> = { dataset: dir, dataDir, manifest };
+  // A stray busy process halves what this 2-core machine gives the benchmark: say so before measuring.
+  const otherLoad = await sampleOtherLoad();
+  console.log(describeOtherLoad(otherLoad));
+  const data: Record<string, unknown> = { dataset: dir, dataDir, manifest, otherLoadBefore: otherLoad };
   try {
     // 1. Import beside the parse rate, one after the other on the same files.
     const parse = await measureParseRate({ dir, workers: 1 });

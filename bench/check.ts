@@ -7,6 +7,7 @@
  *   node --import tsx bench/check.ts
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -17,6 +18,7 @@ import { RecordGenerator, fileBody, generateRecords, recordJson, writeDataset } 
 import type { GenRecord } from './generate.js';
 import { runMain } from './lib/args.js';
 import { summarise } from './profile-summary.js';
+import { describeOtherLoad, sampleOtherLoad } from './lib/other-load.js';
 import { startBareServer } from './lib/bare-server.js';
 import { runLoadInChild } from './lib/loadgen.js';
 import { lookupEventsBody, lookupRequestMix, pageBodySizes } from './lib/lookup-shape.js';
@@ -196,6 +198,17 @@ async function main(): Promise<void> {
     all.totalMs === 10 && ms(all.self, 'walk') === 3 && ms(all.inclusive, 'lookup') === 6 && ms(all.self, 'encode') === 4 && lookup.totalMs === 6 && ms(lookup.self, 'encode') === undefined,
     JSON.stringify({ all, lookup }),
   );
+
+  // 8. Other load: a process spinning beside the benchmark is seen, by its pid.
+  const spinner = spawn(process.execPath, ['-e', 'const end = Date.now() + 4000; while (Date.now() < end);'], { stdio: 'ignore' });
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const load = await sampleOtherLoad(1000);
+    const seen = load?.top.find((p) => p.pid === spinner.pid);
+    check('other load: a spinning process is named, with about one core', load !== undefined && load.busyCores >= 0.7 && seen !== undefined && seen.cores >= 0.7 && describeOtherLoad(load).startsWith('WARNING'), JSON.stringify(load));
+  } finally {
+    spinner.kill('SIGKILL');
+  }
 
   console.log(failures === 0 ? '\nall checks passed' : `\n${failures} check(s) failed`);
   process.exitCode = failures === 0 ? 0 : 1;

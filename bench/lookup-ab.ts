@@ -26,6 +26,7 @@ import type { LookupEventsRequestBody } from './lib/lookup-shape.js';
 import { lookupRequestMix, pageBodySizes } from './lib/lookup-shape.js';
 import { spawnServer } from './lib/proc.js';
 import { BENCH_OUT, REPO_ROOT, writeReport } from './lib/report.js';
+import { describeOtherLoad, sampleOtherLoad } from './lib/other-load.js';
 
 interface Run {
   round: number;
@@ -72,6 +73,8 @@ async function main(): Promise<void> {
   // The bare server answers what Cairn answers: a page of the same size, or an empty one.
   const body = values['empty-page'] ? '{"Events":[]}' : pageBodySizes(inPartition, 50).representativeBody;
 
+  const otherLoad = await sampleOtherLoad();
+  console.log(describeOtherLoad(otherLoad));
   const runs: Run[] = [];
   for (let round = 1; round <= rounds; round++) {
     for (const cli of clis) {
@@ -114,7 +117,7 @@ async function main(): Promise<void> {
         .filter((r) => r.cli === cli)
         .map((r) => ({ name: `round ${r.round}`, value: r.rps, unit: 'req/s', note: `p99 ${r.p99} ms, ${r.cpuMsPerRequest} ms CPU/request${r.bareRps ? `, bare ${r.bareRps} req/s` : ''}` })),
     })),
-    { runs },
+    { runs, otherLoadBefore: otherLoad },
   );
 }
 
