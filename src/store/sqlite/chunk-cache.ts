@@ -41,6 +41,11 @@ export class ChunkCache {
     return value;
   }
 
+  clear(): void {
+    this.entries.clear();
+    this.held = 0;
+  }
+
   delete(id: number): void {
     const entry = this.entries.get(id);
     if (!entry) return;

@@ -56,3 +56,29 @@ void it('leaves id rows alone when merging, yet finds every event by id afterwar
   db.close();
   await store.close();
 });
+
+void it("skips duplicates in chunks another process merged after this one had read them (an import beside a compacting server)", async () => {
+  const dataDir = join(dir, 'two-writers');
+  const server = openSqliteStore({ dataDir });
+  const importer = openSqliteStore({ dataDir });
+  const base = Date.UTC(2025, 0, 1);
+  const events = Array.from({ length: 6 }, (_, i) => entry({ eventTime: new Date(base + i * 1000).toISOString().replace('.000Z', 'Z') }));
+  // Two small chunks, as a server records calls.
+  await server.events.append(events.slice(0, 3));
+  await server.events.append(events.slice(3, 6));
+  // The importer meets the first chunk's events again: it reads that chunk (and keeps it decoded).
+  assert.deepEqual(await importer.events.append(events.slice(0, 3)), { inserted: 0, duplicates: 3 });
+  // Appends are not counted as rewrites: a server keeps its decoded chunks while an import adds to the store.
+  const db = new Database(join(dataDir, 'cairn.db'), { readonly: true });
+  const rewrites = (): string | undefined => db.prepare<[], string>("SELECT value FROM settings WHERE name = 'chunk-rewrites'").pluck().get();
+  assert.equal(rewrites(), undefined);
+  // The server merges the second chunk into the first, which keeps its id.
+  while ((await server.events.compact()) > 0);
+  assert.equal(rewrites(), '1', 'one merging transaction, counted once');
+  db.close();
+  // The importer meets the second chunk's events: they now live in the chunk it read before the merge.
+  assert.deepEqual(await importer.events.append(events.slice(3, 6)), { inserted: 0, duplicates: 3 });
+  assert.equal(await server.events.count(), 6);
+  await importer.close();
+  await server.close();
+});

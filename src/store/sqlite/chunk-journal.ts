@@ -25,6 +25,8 @@ export const MAX_CHUNK_SPAN_MS = 86_400_000;
 /** Decoded chunks kept in memory. */
 const CACHE_BYTES = 192 * 1024 * 1024;
 const SEQ_FLOOR = 'seq-floor';
+/** Settings row: how many write transactions have removed chunks (merges, purges), by any process. */
+const REWRITES = 'chunk-rewrites';
 
 export interface ChunkRow {
   id: number;
@@ -44,6 +46,10 @@ export class ChunkJournal {
   private sampler: DictionarySampler | undefined;
   /** A dictionary added by the transaction in progress (undone if it rolls back). */
   private pendingDictionary: number | undefined;
+  /** The store's count of transactions that removed chunks, as last seen (beganWrite). */
+  private seenRewrites: string | undefined;
+  /** Whether the transaction in progress removed a chunk (endWrite counts it). */
+  private removedInWrite = false;
   private readonly statements;
   private readonly ids: EventIdIndex;
 
@@ -71,6 +77,8 @@ export class ChunkJournal {
       saveSeqFloor: db.prepare<[string]>(`INSERT OR REPLACE INTO settings (name, value) VALUES ('${SEQ_FLOOR}', ?)`),
       dictionary: db.prepare<[number], Buffer>('SELECT data FROM dictionaries WHERE id = ?').pluck(),
       newestDictionary: db.prepare<[], { id: number; data: Buffer }>('SELECT id, data FROM dictionaries WHERE id > 1 ORDER BY id DESC LIMIT 1'),
+      rewrites: db.prepare<[], string>(`SELECT value FROM settings WHERE name = '${REWRITES}'`).pluck(),
+      countRewrite: db.prepare<[]>(`INSERT INTO settings (name, value) VALUES ('${REWRITES}', '1') ON CONFLICT (name) DO UPDATE SET value = CAST(value AS INTEGER) + 1`),
     };
     this.compression = new ChunkCompression((id) => this.statements.dictionary.get(id));
     if (this.statements.dictionary.get(1) === undefined) this.statements.insertDictionary.run(1, seedDictionary);
@@ -150,6 +158,7 @@ export class ChunkJournal {
     this.statements.deleteChunk.run(id);
     this.statements.deleteData.run(id);
     this.cache.delete(id);
+    this.removedInWrite = true;
   }
 
   row(id: number): ChunkRow | undefined {
@@ -197,6 +206,31 @@ export class ChunkJournal {
     return row && row.last_seq >= seq ? row.id : undefined;
   }
 
+  /**
+   * Call first in every write transaction. Another process may have merged or purged chunks since
+   * this one last looked (the server's upkeep beside `cairn import`), and a merged chunk keeps its
+   * id: a decoded copy kept from before would hide the events merged into it, and let them in again
+   * as new. Such writes count themselves in `settings` (endWrite); appends, which only add chunks,
+   * do not, so an import beside a server costs the server none of its cache. From here to the commit
+   * the write lock keeps every other writer out.
+   */
+  beganWrite(): void {
+    const rewrites = this.statements.rewrites.get();
+    if (rewrites === this.seenRewrites) return;
+    this.cache.clear();
+    this.postingsCache.clear();
+    this.seenRewrites = rewrites;
+  }
+
+  /** Call last in every write transaction, before its commit. */
+  endWrite(): void {
+    if (!this.removedInWrite) return;
+    this.removedInWrite = false;
+    this.statements.countRewrite.run();
+    // This connection's own rewrite: its caches already follow it (remove and insert keep them true).
+    this.seenRewrites = this.statements.rewrites.get();
+  }
+
   /** Call after the transaction that wrote chunks commits. */
   committed(): void {
     if (this.pendingDictionary !== undefined) this.sampler = undefined;
@@ -205,6 +239,8 @@ export class ChunkJournal {
 
   /** Call after it rolls back: forgets what it added, so nothing refers to rows that do not exist. */
   rolledBack(): void {
+    this.removedInWrite = false;
+    this.seenRewrites = undefined;
     this.ids.rolledBack();
     this.postingsCache.clear();
     if (this.pendingDictionary !== undefined) {

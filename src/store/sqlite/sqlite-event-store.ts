@@ -86,7 +86,14 @@ export class SqliteEventStore implements EventStore {
     // db.pragma, not a prepared statement: SQLite applies this pragma when it compiles it, not when it runs.
     this.db.pragma('synchronous = NORMAL');
     try {
-      const result = this.db.transaction(work).immediate();
+      const result = this.db
+        .transaction(() => {
+          this.journal.beganWrite();
+          const done = work();
+          this.journal.endWrite();
+          return done;
+        })
+        .immediate();
       this.journal.committed();
       return result;
     } catch (error) {
