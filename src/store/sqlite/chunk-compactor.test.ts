@@ -57,7 +57,7 @@ void it('leaves id rows alone when merging, yet finds every event by id afterwar
   await store.close();
 });
 
-void it("skips duplicates in chunks another process merged after this one had read them (an import beside a compacting server)", async () => {
+void it('skips duplicates in chunks another process merged after this one had read them (an import beside a compacting server)', async () => {
   const dataDir = join(dir, 'two-writers');
   const server = openSqliteStore({ dataDir });
   const importer = openSqliteStore({ dataDir });
