@@ -24,7 +24,6 @@ export class MotoServer {
     readonly url: string,
     readonly port: number,
     private readonly child: ChildProcess,
-    private output: string,
   ) {}
 
   /**
@@ -54,9 +53,13 @@ export class MotoServer {
         child.kill('SIGKILL');
         reject(new Error(`moto_server did not start on ${url}: ${output}`));
       }, 30_000);
+      // Read to the end (a full pipe would stall moto), but only kept and scanned until it serves.
+      let serving = false;
       const onData = (chunk: Buffer): void => {
+        if (serving) return;
         output += chunk.toString();
         if (output.includes(`Running on ${url}`)) {
+          serving = true;
           clearTimeout(timer);
           resolve();
         }
@@ -68,7 +71,7 @@ export class MotoServer {
         reject(new Error(`moto_server exited with ${code}: ${output}`));
       });
     });
-    return new MotoServer(url, port, child, output);
+    return new MotoServer(url, port, child);
   }
 
   /** Forgets every resource moto holds (between tests that share one server). */

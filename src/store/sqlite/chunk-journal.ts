@@ -78,7 +78,9 @@ export class ChunkJournal {
       dictionary: db.prepare<[number], Buffer>('SELECT data FROM dictionaries WHERE id = ?').pluck(),
       newestDictionary: db.prepare<[], { id: number; data: Buffer }>('SELECT id, data FROM dictionaries WHERE id > 1 ORDER BY id DESC LIMIT 1'),
       rewrites: db.prepare<[], string>(`SELECT value FROM settings WHERE name = '${REWRITES}'`).pluck(),
-      countRewrite: db.prepare<[]>(`INSERT INTO settings (name, value) VALUES ('${REWRITES}', '1') ON CONFLICT (name) DO UPDATE SET value = CAST(value AS INTEGER) + 1`),
+      countRewrite: db
+        .prepare<[], string>(`INSERT INTO settings (name, value) VALUES ('${REWRITES}', '1') ON CONFLICT (name) DO UPDATE SET value = CAST(value AS INTEGER) + 1 RETURNING value`)
+        .pluck(),
     };
     this.compression = new ChunkCompression((id) => this.statements.dictionary.get(id));
     if (this.statements.dictionary.get(1) === undefined) this.statements.insertDictionary.run(1, seedDictionary);
@@ -152,7 +154,7 @@ export class ChunkJournal {
       this.postingsCache.invalidate(p.part, p.attr, p.term);
     }
     if (!keepIds) {
-      const lastSeq = this.statements.row.get(id)?.last_seq ?? id;
+      const lastSeq = id + decoded.seqDelta[decoded.count - 1]!;
       for (const eventId of decoded.eventIds) this.ids.remove(eventIdHash(eventId), id, lastSeq);
     }
     this.statements.deleteChunk.run(id);
@@ -212,13 +214,13 @@ export class ChunkJournal {
    * id: a decoded copy kept from before would hide the events merged into it, and let them in again
    * as new. Such writes count themselves in `settings` (endWrite); appends, which only add chunks,
    * do not, so an import beside a server costs the server none of its cache. From here to the commit
-   * the write lock keeps every other writer out.
+   * the write lock keeps every other writer out. (Cached postings are only read by lookups, which
+   * drop them whenever another process has committed: PostingsCache.forgetOtherWriters.)
    */
   beganWrite(): void {
     const rewrites = this.statements.rewrites.get();
     if (rewrites === this.seenRewrites) return;
     this.cache.clear();
-    this.postingsCache.clear();
     this.seenRewrites = rewrites;
   }
 
@@ -226,9 +228,8 @@ export class ChunkJournal {
   endWrite(): void {
     if (!this.removedInWrite) return;
     this.removedInWrite = false;
-    this.statements.countRewrite.run();
     // This connection's own rewrite: its caches already follow it (remove and insert keep them true).
-    this.seenRewrites = this.statements.rewrites.get();
+    this.seenRewrites = this.statements.countRewrite.get();
   }
 
   /** Call after the transaction that wrote chunks commits. */

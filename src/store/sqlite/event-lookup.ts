@@ -5,6 +5,7 @@ import type { OpenChunk } from './chunk-cache.js';
 import type { DecodedChunk } from './chunk-format.js';
 import type { ChunkJournal } from './chunk-journal.js';
 import type { PostingsCache } from './postings-cache.js';
+import { postingsKey } from './postings-cache.js';
 import { MAX_CHUNK_SPAN_MS } from './chunk-journal.js';
 import type { Candidate, CandidateSource } from './chunk-walk.js';
 import { mergeSources, walkChunks } from './chunk-walk.js';
@@ -84,7 +85,7 @@ export class EventLookup {
       ? mergeSources([...parts].map((part) => this.postingsSource(part, drive, query.startTime, upper)))
       : this.eventIdSource(eventId!.value);
     const [onlyPart] = parts.size === 1 ? parts : [];
-    const driving = drive && onlyPart !== undefined ? { key: `${onlyPart}:${drive.attr}:${drive.term}`, part: onlyPart, ...drive } : undefined;
+    const driving = drive && onlyPart !== undefined ? { key: postingsKey(onlyPart, drive.attr, drive.term), part: onlyPart, ...drive } : undefined;
     const result = walkChunks({
       next,
       open: (id) => this.journal.open(id),

@@ -65,7 +65,8 @@ export class PostingsCache {
   }
 }
 
-function postingsKey(part: number, attr: number, term: number): string {
+/** One (partition, attribute, term) as a map key. */
+export function postingsKey(part: number, attr: number, term: number): string {
   return `${part}:${attr}:${term}`;
 }
 

@@ -53,28 +53,14 @@ export interface Posting {
 
 /** Whether event i of the chunk carries (attr, term). */
 export function matches(chunk: DecodedChunk, i: number, attr: AttrCode, term: number): boolean {
-  switch (attr) {
-    case ATTR.All:
-      return true;
-    case ATTR.EventName:
-      return chunk.name[i] === term;
-    case ATTR.EventSource:
-      return chunk.source[i] === term;
-    case ATTR.Username:
-      return chunk.user[i] === term;
-    case ATTR.AccessKeyId:
-      return chunk.akid[i] === term;
-    case ATTR.ReadOnly:
-      return chunk.readOnly[i] === term;
-    case ATTR.ResourceName:
-    case ATTR.ResourceType: {
-      const offset = attr === ATTR.ResourceType ? 0 : 1;
-      for (let r = chunk.resourceStart[i]!; r < chunk.resourceStart[i + 1]!; r++) {
-        if (chunk.resourceTerms[2 * r + offset] === term) return true;
-      }
-      return false;
-    }
+  const column = columnOf(chunk, attr);
+  if (column) return column[i] === term;
+  if (attr === ATTR.All) return true;
+  const offset = attr === ATTR.ResourceType ? 0 : 1;
+  for (let r = chunk.resourceStart[i]!; r < chunk.resourceStart[i + 1]!; r++) {
+    if (chunk.resourceTerms[2 * r + offset] === term) return true;
   }
+  return false;
 }
 
 /**
