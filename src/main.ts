@@ -26,10 +26,10 @@ import { ImportRunner, LakeEngine, LakeIngestWorker, LakePaths, onFirstUse, Parq
 import type { DatasetStorage } from './lake/index.js';
 import { LocalDatasetStorage, parseS3Url, S3DatasetStorage } from './lake/index.js';
 import { AuditEventsService, CloudTrailService } from './services/index.js';
-import type { CairnStore, Credential } from './store/index.js';
+import type { CairnStore, Credential, EventStore } from './store/index.js';
 import type { CredentialCheck } from './console/index.js';
 import { ConsoleHandler, secretsEqual } from './console/index.js';
-import { openSqliteStore } from './store/sqlite/index.js';
+import { BusyWriter, openSqliteStore } from './store/sqlite/index.js';
 import type { JobLeases } from './coordination/index.js';
 // Not through the folder's index, which also exports the PostgreSQL leases (and so loads `pg`).
 import { LocalLeases } from './coordination/local-leases.js';
@@ -221,7 +221,9 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
   const tokenKey = Buffer.from(await store.settings.putIfAbsent('page-token-key', randomBytes(32).toString('hex')), 'hex');
   // On a local store, calls are acknowledged once in the intake log; the store takes them right after.
   // Nodes sharing PostgreSQL append to it directly, so every node sees every acknowledged event at once.
-  const intake = config.store === undefined ? await IntakeLog.open(join(config.dataDir, 'intake.log'), store.events, logger) : undefined;
+  // Once the server is busy, the log's moves and the upkeep's merges and purges write SQLite from a thread of their own, off the event loop that answers calls.
+  const writer = config.store === undefined ? new BusyWriter(store.events, config.dataDir) : undefined;
+  const intake = writer ? await IntakeLog.open(join(config.dataDir, 'intake.log'), writer, logger) : undefined;
   const events = intake ? withReadYourWrites(store.events, intake) : store.events;
   const committer = new GroupCommitter(intake ?? store.events);
   // Trails: the bucket store, and the worker that delivers log files and digests to it.
@@ -289,7 +291,7 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
-  const upkeep = startUpkeep(store, config.retentionDays, logger, leases);
+  const upkeep = startUpkeep(writer ?? store.events, config.retentionDays, logger, leases);
   delivery.start();
   imports.startPolling();
   resultDelivery.start();
@@ -305,7 +307,7 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
     adminKeyFile,
     close: () =>
       (closing ??= (async () => {
-        clearInterval(upkeep);
+        await upkeep.stop();
         await delivery.stop();
         await lake.ingest.stop();
         await imports.close();
@@ -319,6 +321,7 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
         });
         await committer.flush();
         await intake?.close();
+        await writer?.close();
         await lake.engine.drain();
         lake.writer.close();
         await store.close();
@@ -506,33 +509,37 @@ export function exportLines(credential: Credential, region: string): string {
  * Upkeep every minute: deletes events older than the retention period, then compacts small chunks;
  * both in small batches, so reads and writes never wait long.
  */
-function startUpkeep(store: CairnStore, days: number, logger: Logger, leases: JobLeases): NodeJS.Timeout {
-  let running = false;
+function startUpkeep(events: Pick<EventStore, 'compact' | 'purgeReceivedBefore'>, days: number, logger: Logger, leases: JobLeases): { stop(): Promise<void> } {
+  let running: Promise<void> | undefined;
+  let stopped = false;
   let lastPurge = 0;
   const run = async (): Promise<void> => {
-    if (running) return;
-    running = true;
-    try {
-      // Retention runs on the one node holding its lease (the only node, on SQLite).
-      if (Date.now() - lastPurge >= PURGE_EVERY_MS && (await leases.hold('retention'))) {
-        lastPurge = Date.now();
-        const cutoff = Date.now() - days * DAY_MS;
-        let purged = 0;
-        for (let n = RETENTION_BATCH; n === RETENTION_BATCH; purged += n) {
-          n = await store.events.purgeReceivedBefore(cutoff, RETENTION_BATCH);
-          await new Promise<void>((resolve) => setImmediate(resolve));
-        }
-        if (purged > 0) logger.info({ purged, days }, 'retention purged old events');
+    // Retention runs on the one node holding its lease (the only node, on SQLite).
+    if (Date.now() - lastPurge >= PURGE_EVERY_MS && (await leases.hold('retention'))) {
+      lastPurge = Date.now();
+      const cutoff = Date.now() - days * DAY_MS;
+      let purged = 0;
+      for (let n = RETENTION_BATCH; n === RETENTION_BATCH; purged += n) {
+        n = await events.purgeReceivedBefore(cutoff, RETENTION_BATCH);
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
-      // Often: a busy server records calls a few per commit, and lookups of the newest events walk those small chunks.
-      while ((await store.events.compact()) > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    } finally {
-      running = false;
+      if (purged > 0) logger.info({ purged, days }, 'retention purged old events');
     }
+    // Often: a busy server records calls a few per commit, and lookups of the newest events walk those small chunks.
+    while (!stopped && (await events.compact()) > 0) await new Promise<void>((resolve) => setImmediate(resolve));
   };
   const timer = setInterval(() => {
-    run().catch((error: unknown) => logger.error({ err: error }, 'upkeep failed'));
+    running ??= run()
+      .catch((error: unknown) => logger.error({ err: error }, 'upkeep failed'))
+      .finally(() => (running = undefined));
   }, UPKEEP_EVERY_MS);
   timer.unref();
-  return timer;
+  return {
+    // A round under way finishes first: its writer is closed next.
+    stop: async () => {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
 }

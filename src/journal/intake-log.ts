@@ -48,11 +48,11 @@ export class IntakeLog {
   /** Entries durable (or being made durable) in the file and not yet in the store, in order. */
   private pending: PendingEntry[] = [];
   /**
-   * The first this many pending entries are being appended to the store right now. The store this
-   * log fronts (SQLite) commits before its append returns and only then flushes, so readers find
-   * them in the store from that moment; should the append fail, they are waiting entries again.
+   * The eventIDs of the first pending entries, being appended to the store right now. The store may
+   * commit them on another thread before its append resolves, so until it does they are still
+   * waiting entries, and readers leave them out of the store's pages (`moving`).
    */
-  private handedOver = 0;
+  private handedOver = new Set<string>();
   private readonly attributes = new AttributeTally();
   private syncRunning: Promise<void> | undefined;
   private syncQueued: Promise<void> | undefined;
@@ -128,11 +128,10 @@ export class IntakeLog {
     return this.attributes.mayHold(filters);
   }
 
-  /** The waiting entries `wanted` accepts (not those handed to the store), as query results with provisional seqs (pending-page.ts). */
+  /** The waiting entries `wanted` accepts, as query results with provisional seqs (pending-page.ts). */
   waiting(wanted: (entry: JournalEntry) => boolean): StoredEvent[] {
     const events: StoredEvent[] = [];
-    for (let i = this.handedOver; i < this.pending.length; i++) {
-      const waiting = this.pending[i]!;
+    for (const waiting of this.pending) {
       // One object per entry, so a reply cache keyed by event (lookup-events.ts) keeps working.
       if (wanted(waiting.entry)) events.push((waiting.event ??= Object.freeze(pendingEvent(waiting.entry, waiting.position, waiting.receivedAt))));
     }
@@ -141,8 +140,16 @@ export class IntakeLog {
 
   /** Whether the entry with this eventID still waits (its provisional seq stands) or is in the store. */
   isWaiting(eventId: string): boolean {
-    for (let i = this.handedOver; i < this.pending.length; i++) if (this.pending[i]!.entry.eventId === eventId) return true;
+    for (const waiting of this.pending) if (waiting.entry.eventId === eventId) return true;
     return false;
+  }
+
+  /**
+   * The eventIDs being appended right now: they may already be in the store's pages, where a reader
+   * leaves them out, since `waiting` still returns them (with their provisional seqs).
+   */
+  moving(): ReadonlySet<string> {
+    return this.handedOver;
   }
 
   /** Resolves when every entry appended before the call is in the store. */
@@ -201,11 +208,11 @@ export class IntakeLog {
   private async move(): Promise<void> {
     while (this.pending.length > 0) {
       const batch = this.pending.slice(0, MAX_BATCH).map((p) => p.entry);
-      this.handedOver = batch.length;
+      this.handedOver = new Set(batch.map((entry) => entry.eventId));
       try {
         await this.store.append(batch);
       } catch (error) {
-        this.handedOver = 0;
+        this.handedOver = new Set();
         // Still in the file, still pending: tried again, and replayed at the next start if need be.
         this.logger.error({ err: error, entries: batch.length }, 'moving recorded events into the store failed; retrying');
         for (const waiter of this.settledWaiters.splice(0)) waiter.reject(error);
@@ -214,7 +221,7 @@ export class IntakeLog {
       }
       for (const moved of this.pending.splice(0, batch.length)) this.attributes.remove(moved.attributeKeys);
       this.moved += batch.length;
-      this.handedOver = 0;
+      this.handedOver = new Set();
       this.settledWaiters = this.settledWaiters.filter((waiter) => {
         if (waiter.upTo > this.moved) return true;
         waiter.resolve();
@@ -301,11 +308,25 @@ async function queryWithWaiting(events: EventStore, intake: IntakeLog, query: Ev
     after = await storedPosition(events, query, after.eventId, after.eventTime);
   }
   // Nothing awaited from here to the store's read (SQLite reads synchronously): the log's waiting
-  // entries and the store's page are of one moment, so no entry is in neither or counted twice.
+  // entries and the store's page are of one moment, so no entry is in neither. Entries being moved
+  // are waiting entries until their append resolves, whether or not the store shows them yet: the
+  // store's page leaves them out, and reads past them so that it still fills.
   const wanted = { ...query, after: undefined };
   const waiting = intake.mayHold(query.attributes) ? intake.waiting((entry) => mayMatch(entry, wanted)) : [];
-  const stored = events.query(storedCursorQuery({ ...query, after }));
-  return mergePendingPage(await stored, waiting, after, query.limit);
+  const moving = intake.moving();
+  const maybeStored = moving.size === 0 ? 0 : waiting.filter((event) => moving.has(event.eventId)).length;
+  const stored = events.query(storedCursorQuery({ ...query, after, limit: query.limit + maybeStored }));
+  return mergePendingPage(withoutMoving(await stored, moving, query.limit), waiting, after, query.limit);
+}
+
+/** The store's page without the entries being moved, cut back to `limit` events. */
+function withoutMoving(page: EventPage, moving: ReadonlySet<string>, limit: number): EventPage {
+  if (moving.size === 0) return page;
+  const events = page.events.filter((event) => !moving.has(event.eventId));
+  if (events.length <= limit) return events.length === page.events.length ? page : { ...page, events };
+  const kept = events.slice(0, limit);
+  const last = kept[limit - 1]!;
+  return { events: kept, next: { eventTime: last.eventTime, seq: last.seq } };
 }
 
 /** A provisional cursor whose entry has moved: the seq the store gave it, found by its eventID. */

@@ -91,6 +91,63 @@ void it('pages through stored events and calls still in the intake log as one hi
   }
 });
 
+/** A store append that stops before or after its commit until `release`, as one on another thread may. */
+function heldAppend(store: CairnStore, commitFirst: boolean): { append: EventStore['append']; reached: Promise<void>; release: () => void } {
+  let reach!: () => void;
+  let release!: () => void;
+  const reached = new Promise<void>((resolve) => (reach = resolve));
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const append: EventStore['append'] = async (entries) => {
+    if (!commitFirst) {
+      reach();
+      await released;
+    }
+    const result = await store.events.append(entries);
+    reach();
+    await released;
+    return result;
+  };
+  return { append, reached, release };
+}
+
+void it('pages as one history while a move is under way, before and after the store commits it', async () => {
+  for (let trial = 0; trial < 12; trial++) {
+    const rand = random(trial + 101);
+    const dataDir = join(dir, `held-${trial}`);
+    const store = openSqliteStore({ dataDir });
+    const commitFirst = trial % 2 === 0;
+    const held = heldAppend(store, commitFirst);
+    const intake = await IntakeLog.open(join(dataDir, 'intake.log'), { append: held.append }, logger, { lingerMs: 600_000 });
+    const view = withReadYourWrites(store.events, intake);
+    await store.events.append(someEntries(rand, 30));
+    await intake.append(someEntries(rand, 40));
+    const query = rand(2) === 0 ? BASE : { ...BASE, attributes: [{ key: 'EventName' as const, value: 'LookupEvents' }] };
+    const limit = 1 + rand(7);
+    const startAt = rand(4);
+    let pages = 0;
+    let moving: Promise<void> | undefined;
+    const seen = await allPages(view, query, limit, async () => {
+      if (pages++ !== startAt) return;
+      moving = intake.settled();
+      await held.reached;
+    });
+    if (!moving) {
+      moving = intake.settled();
+      await held.reached;
+    }
+    const during = (await allPages(view, query, 50, () => Promise.resolve())).length;
+    held.release();
+    await moving;
+    const expected = (await store.events.query({ ...query, limit: 1_000 })).events.map((e) => e.eventId);
+    const label = `trial ${trial} (pages of ${limit}, the move ${commitFirst ? 'committed' : 'not yet committed'} while held)`;
+    assert.equal(new Set(seen).size, seen.length, `${label}: no event twice`);
+    assert.deepEqual(seen, expected, `${label}: the pages are the history the store holds after the move`);
+    assert.equal(during, expected.length, `${label}: every event once while the move was held`);
+    await intake.close();
+    await store.close();
+  }
+});
+
 void it('holds a waiting call back while a text search pages through stored chunks, then shows it once', async () => {
   const { store, intake, view } = await openServerStore(join(dir, 'text'));
   const at = (second: number, extra: Record<string, unknown> = {}): JournalEntry =>

@@ -25,8 +25,8 @@ export const MAX_CHUNK_SPAN_MS = 86_400_000;
 /** Decoded chunks kept in memory. */
 const CACHE_BYTES = 192 * 1024 * 1024;
 const SEQ_FLOOR = 'seq-floor';
-/** Settings row: how many write transactions have removed chunks (merges, purges), by any process. */
-const REWRITES = 'chunk-rewrites';
+/** Rows of `chunk_rewrites` kept: a connection further behind than this empties its whole cache. */
+const REWRITES_KEPT = 10_000;
 
 export interface ChunkRow {
   id: number;
@@ -46,10 +46,10 @@ export class ChunkJournal {
   private sampler: DictionarySampler | undefined;
   /** A dictionary added by the transaction in progress (undone if it rolls back). */
   private pendingDictionary: number | undefined;
-  /** The store's count of transactions that removed chunks, as last seen (beganWrite). */
-  private seenRewrites: string | undefined;
-  /** Whether the transaction in progress removed a chunk (endWrite counts it). */
-  private removedInWrite = false;
+  /** The last `chunk_rewrites` row this connection has followed (undefined: none yet). */
+  private seenRewrite: number | undefined;
+  /** Chunks the transaction in progress removed (endWrite logs them). */
+  private removedInWrite: number[] = [];
   private readonly statements;
   private readonly ids: EventIdIndex;
 
@@ -77,10 +77,10 @@ export class ChunkJournal {
       saveSeqFloor: db.prepare<[string]>(`INSERT OR REPLACE INTO settings (name, value) VALUES ('${SEQ_FLOOR}', ?)`),
       dictionary: db.prepare<[number], Buffer>('SELECT data FROM dictionaries WHERE id = ?').pluck(),
       newestDictionary: db.prepare<[], { id: number; data: Buffer }>('SELECT id, data FROM dictionaries WHERE id > 1 ORDER BY id DESC LIMIT 1'),
-      rewrites: db.prepare<[], string>(`SELECT value FROM settings WHERE name = '${REWRITES}'`).pluck(),
-      countRewrite: db
-        .prepare<[], string>(`INSERT INTO settings (name, value) VALUES ('${REWRITES}', '1') ON CONFLICT (name) DO UPDATE SET value = CAST(value AS INTEGER) + 1 RETURNING value`)
-        .pluck(),
+      latestRewrite: db.prepare<[], number | null>('SELECT max(n) FROM chunk_rewrites').pluck(),
+      rewritesAfter: db.prepare<[number], { n: number; chunk: number }>('SELECT n, chunk FROM chunk_rewrites WHERE n > ? ORDER BY n'),
+      logRewrite: db.prepare<[number], number>('INSERT INTO chunk_rewrites (chunk) VALUES (?) RETURNING n').pluck(),
+      trimRewrites: db.prepare<[number]>('DELETE FROM chunk_rewrites WHERE n <= ?'),
     };
     this.compression = new ChunkCompression((id) => this.statements.dictionary.get(id));
     if (this.statements.dictionary.get(1) === undefined) this.statements.insertDictionary.run(1, seedDictionary);
@@ -160,7 +160,7 @@ export class ChunkJournal {
     this.statements.deleteChunk.run(id);
     this.statements.deleteData.run(id);
     this.cache.delete(id);
-    this.removedInWrite = true;
+    this.removedInWrite.push(id);
   }
 
   row(id: number): ChunkRow | undefined {
@@ -209,27 +209,46 @@ export class ChunkJournal {
   }
 
   /**
-   * Call first in every write transaction. Another process may have merged or purged chunks since
-   * this one last looked (the server's upkeep beside `cairn import`), and a merged chunk keeps its
-   * id: a decoded copy kept from before would hide the events merged into it, and let them in again
-   * as new. Such writes count themselves in `settings` (endWrite); appends, which only add chunks,
-   * do not, so an import beside a server costs the server none of its cache. From here to the commit
-   * the write lock keeps every other writer out. (Cached postings are only read by lookups, which
-   * drop them whenever another process has committed: PostingsCache.forgetOtherWriters.)
+   * Call first in every write transaction. Another connection may have merged or purged chunks since
+   * this one last looked (the server's writer thread, beside its lookups or beside `cairn import`),
+   * and a merged chunk keeps its id: a decoded copy kept from before would hide the events merged
+   * into it (from a lookup; from a duplicate check, which would then let them in again). Such writes
+   * log each chunk they removed or rewrote in `chunk_rewrites` (endWrite), and this drops the copies
+   * of those. Appends, which only add chunks, log nothing. From here to the commit the write lock
+   * keeps every other writer out.
    */
   beganWrite(): void {
-    const rewrites = this.statements.rewrites.get();
-    if (rewrites === this.seenRewrites) return;
-    this.cache.clear();
-    this.seenRewrites = rewrites;
+    this.followRewrites();
+  }
+
+  /**
+   * Call first in every read transaction (its snapshot then holds for every statement of the read).
+   * `otherCommitted`: whether another connection committed since this one last looked (SQLite's
+   * data_version); only then can a chunk have changed under the cache.
+   */
+  beganRead(otherCommitted: boolean): void {
+    if (otherCommitted) this.followRewrites();
+  }
+
+  private followRewrites(): void {
+    const latest = this.statements.latestRewrite.get() ?? 0;
+    if (latest === this.seenRewrite) return;
+    const rows = this.seenRewrite === undefined ? [] : this.statements.rewritesAfter.all(this.seenRewrite);
+    // Further behind than the log reaches (or first look): start again empty.
+    if (rows.length === 0 || rows[0]!.n !== this.seenRewrite! + 1) this.cache.clear();
+    else for (const row of rows) this.cache.delete(row.chunk);
+    this.seenRewrite = latest;
   }
 
   /** Call last in every write transaction, before its commit. */
   endWrite(): void {
-    if (!this.removedInWrite) return;
-    this.removedInWrite = false;
-    // This connection's own rewrite: its caches already follow it (remove and insert keep them true).
-    this.seenRewrites = this.statements.countRewrite.get();
+    if (this.removedInWrite.length === 0) return;
+    let last = 0;
+    for (const id of new Set(this.removedInWrite)) last = this.statements.logRewrite.get(id)!;
+    this.removedInWrite = [];
+    if (last > REWRITES_KEPT) this.statements.trimRewrites.run(last - REWRITES_KEPT);
+    // This connection's own rewrites: its caches already follow them (remove and insert keep them true).
+    this.seenRewrite = last;
   }
 
   /** Call after the transaction that wrote chunks commits. */
@@ -240,8 +259,8 @@ export class ChunkJournal {
 
   /** Call after it rolls back: forgets what it added, so nothing refers to rows that do not exist. */
   rolledBack(): void {
-    this.removedInWrite = false;
-    this.seenRewrites = undefined;
+    this.removedInWrite = [];
+    this.seenRewrite = undefined;
     this.ids.rolledBack();
     this.postingsCache.clear();
     if (this.pendingDictionary !== undefined) {

@@ -49,8 +49,8 @@ export class EventLookup {
       .raw(true);
   }
 
+  /** Call inside a read transaction begun with `ChunkJournal.beganRead` (SqliteEventStore.query). */
   run(query: EventQuery): EventPage {
-    this.postingsCache.forgetOtherWriters();
     const parts = new Set<number>();
     for (const category of query.categories) {
       const id = this.strings.find(partKey(query.accountId, query.region, category));

@@ -10,8 +10,8 @@ const MAX_ROWS = 256;
  * Recent postings reads, by their whole statement: a busy server asks for the first rows of the same
  * keys over and over, and in the server each row read from SQLite costs about 5 µs (its pages are
  * cold in the CPU caches by the next request). Correct because every write of a key's postings goes
- * through ChunkJournal, which drops that key's reads here, and because a write by another process
- * (`cairn import` beside the server) empties the cache (`forgetOtherWriters`).
+ * through ChunkJournal, which drops that key's reads here, and because a write by another connection
+ * (the server's writer thread, `cairn import` beside the server) empties the cache (`forgetOtherWriters`).
  */
 export class PostingsCache {
   private reads = new Map<string, Candidate[]>();
@@ -25,12 +25,16 @@ export class PostingsCache {
     this.dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
   }
 
-  /** Call before reading: empties the cache if another process has committed since the last call. */
-  forgetOtherWriters(): void {
+  /**
+   * Call first in a read transaction: empties the cache if another connection (the server's writer
+   * thread, an import) has committed since the last call, and says whether one had.
+   */
+  forgetOtherWriters(): boolean {
     const version = this.dataVersion.get();
-    if (version === this.seenDataVersion) return;
+    if (version === this.seenDataVersion) return false;
     this.clear();
     this.seenDataVersion = version;
+    return true;
   }
 
   get(part: number, attr: number, term: number, bounds: string): Candidate[] | undefined {

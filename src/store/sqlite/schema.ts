@@ -2,7 +2,9 @@
  * SQLite schema of the journal (see docs/ARCHITECTURE.md, "Journal layout"). Records live in
  * zstd-compressed chunks of consecutive events; `chunks` holds their small facts, `chunk_data` the
  * bytes; `postings` says which chunks hold which attribute values; `event_ids` finds an eventID's chunk,
- * with `event_ids_recent` in front of it taking new ids (ChunkJournal merges them over a range at a time).
+ * with `event_ids_recent` in front of it taking new ids (ChunkJournal merges them over a range at a time);
+ * `chunk_rewrites` numbers the chunks merges and purges removed or rewrote, so other connections drop
+ * their decoded copies.
  */
 export const SCHEMA_VERSION = 2;
 
@@ -37,6 +39,7 @@ CREATE TABLE IF NOT EXISTS event_ids_recent (
   chunk INTEGER NOT NULL,
   PRIMARY KEY (hash, chunk)
 ) STRICT, WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS chunk_rewrites (n INTEGER PRIMARY KEY, chunk INTEGER NOT NULL) STRICT;
 CREATE TABLE IF NOT EXISTS credentials (
   access_key_id TEXT PRIMARY KEY,
   secret_access_key TEXT NOT NULL,

@@ -23,6 +23,7 @@ export class SqliteEventStore implements EventStore {
   private readonly lookup: EventLookup;
   private lastReceived = 0;
   private readonly statements;
+  private readonly readTransaction: Database.Transaction<(work: () => unknown) => unknown>;
 
   constructor(
     private readonly db: Database.Database,
@@ -32,6 +33,12 @@ export class SqliteEventStore implements EventStore {
   ) {
     this.strings = new StringTable(db);
     const postingsCache = new PostingsCache(db);
+    // One snapshot per read: the writer thread's merges and purges commit on another connection, and
+    // a lookup reads postings and chunks in separate statements.
+    this.readTransaction = db.transaction((work: () => unknown) => {
+      this.journal.beganRead(postingsCache.forgetOtherWriters());
+      return work();
+    });
     this.journal = new ChunkJournal(db, seedDictionary, postingsCache);
     this.compactor = new ChunkCompactor(db, this.journal, EVENTS_PER_CHUNK, MAX_CHUNK_SPAN_MS);
     this.lookup = new EventLookup(db, this.strings, this.journal, postingsCache);
@@ -132,10 +139,19 @@ export class SqliteEventStore implements EventStore {
   }
 
   query(query: EventQuery): Promise<EventPage> {
-    return Promise.resolve(this.lookup.run(query));
+    return Promise.resolve(this.read(() => this.lookup.run(query)));
   }
 
   readAfter(afterSeq: number, limit: number): Promise<StoredEvent[]> {
+    return Promise.resolve(this.read(() => this.readAfterSync(afterSeq, limit)));
+  }
+
+  /** Runs `work` in a read transaction whose caches are true to its snapshot (ChunkJournal.beganRead). */
+  private read<T>(work: () => T): T {
+    return this.readTransaction.deferred(work) as T;
+  }
+
+  private readAfterSync(afterSeq: number, limit: number): StoredEvent[] {
     const events: StoredEvent[] = [];
     let from = this.journal.chunkAtOrBefore(afterSeq)?.id ?? 0;
     for (;;) {
@@ -147,10 +163,10 @@ export class SqliteEventStore implements EventStore {
           const seq = chunk.firstSeq + decoded.seqDelta[i]!;
           if (seq <= afterSeq) continue;
           events.push(toStoredEvent(this.strings, chunk, i));
-          if (events.length === limit) return Promise.resolve(events);
+          if (events.length === limit) return events;
         }
       }
-      if (ids.length < 64) return Promise.resolve(events);
+      if (ids.length < 64) return events;
       from = ids[ids.length - 1]! + 1;
     }
   }
