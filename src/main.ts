@@ -29,7 +29,7 @@ import { AuditEventsService, CloudTrailService } from './services/index.js';
 import type { CairnStore, Credential, EventStore } from './store/index.js';
 import type { CredentialCheck } from './console/index.js';
 import { ConsoleHandler, secretsEqual } from './console/index.js';
-import { BusyWriter, openSqliteStore } from './store/sqlite/index.js';
+import { openSqliteStore } from './store/sqlite/index.js';
 import type { JobLeases } from './coordination/index.js';
 // Not through the folder's index, which also exports the PostgreSQL leases (and so loads `pg`).
 import { LocalLeases } from './coordination/local-leases.js';
@@ -221,9 +221,7 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
   const tokenKey = Buffer.from(await store.settings.putIfAbsent('page-token-key', randomBytes(32).toString('hex')), 'hex');
   // On a local store, calls are acknowledged once in the intake log; the store takes them right after.
   // Nodes sharing PostgreSQL append to it directly, so every node sees every acknowledged event at once.
-  // Once the server is busy, the log's moves and the upkeep's merges and purges write SQLite from a thread of their own, off the event loop that answers calls.
-  const writer = config.store === undefined ? new BusyWriter(store.events, config.dataDir) : undefined;
-  const intake = writer ? await IntakeLog.open(join(config.dataDir, 'intake.log'), writer, logger) : undefined;
+  const intake = config.store === undefined ? await IntakeLog.open(join(config.dataDir, 'intake.log'), store.events, logger) : undefined;
   const events = intake ? withReadYourWrites(store.events, intake) : store.events;
   const committer = new GroupCommitter(intake ?? store.events);
   // Trails: the bucket store, and the worker that delivers log files and digests to it.
@@ -291,7 +289,7 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
-  const upkeep = startUpkeep(writer ?? store.events, config.retentionDays, logger, leases);
+  const upkeep = startUpkeep(store.events, config.retentionDays, logger, leases);
   delivery.start();
   imports.startPolling();
   resultDelivery.start();
@@ -321,7 +319,6 @@ export async function startCairn(config: CairnConfig): Promise<RunningCairn> {
         });
         await committer.flush();
         await intake?.close();
-        await writer?.close();
         await lake.engine.drain();
         lake.writer.close();
         await store.close();
@@ -535,7 +532,7 @@ function startUpkeep(events: Pick<EventStore, 'compact' | 'purgeReceivedBefore'>
   }, UPKEEP_EVERY_MS);
   timer.unref();
   return {
-    // A round under way finishes first: its writer is closed next.
+    // A round under way finishes before the store closes.
     stop: async () => {
       stopped = true;
       clearInterval(timer);

@@ -48,9 +48,10 @@ export class IntakeLog {
   /** Entries durable (or being made durable) in the file and not yet in the store, in order. */
   private pending: PendingEntry[] = [];
   /**
-   * The eventIDs of the first pending entries, being appended to the store right now. The store may
-   * commit them on another thread before its append resolves, so until it does they are still
-   * waiting entries, and readers leave them out of the store's pages (`moving`).
+   * The eventIDs of the first pending entries, being appended to the store right now. The store
+   * commits them before its append resolves (SQLite commits, then waits for its flush), so until it
+   * resolves they are still waiting entries, and readers leave them out of the store's pages
+   * (`moving`): no reader depends on when within the append the commit falls.
    */
   private handedOver = new Set<string>();
   private readonly attributes = new AttributeTally();

@@ -91,7 +91,7 @@ void it('pages through stored events and calls still in the intake log as one hi
   }
 });
 
-/** A store append that stops before or after its commit until `release`, as one on another thread may. */
+/** A store append that stops before or after its commit until `release`: a reader may come at either moment. */
 function heldAppend(store: CairnStore, commitFirst: boolean): { append: EventStore['append']; reached: Promise<void>; release: () => void } {
   let reach!: () => void;
   let release!: () => void;

@@ -83,3 +83,31 @@ void it('skips duplicates in chunks another process merged after this one had re
   await importer.close();
   await server.close();
 });
+
+void it('lets a server read chunks another connection merged and purged after it had decoded them (an import beside a server)', async () => {
+  const dataDir = join(dir, 'rewrites');
+  const server = openSqliteStore({ dataDir });
+  const other = openSqliteStore({ dataDir });
+  const query = { accountId: '111122223333', region: 'eu-west-1', categories: ['Management' as const], attributes: [], limit: 1_000 };
+  try {
+    const base = Date.UTC(2025, 0, 1);
+    const events = Array.from({ length: 6 }, (_, i) => entry({ eventTime: new Date(base + i * 1000).toISOString().replace('.000Z', 'Z') }));
+    // Two small chunks; the server reads (and keeps decoded) both.
+    await other.events.append(events.slice(0, 3));
+    await other.events.append(events.slice(3));
+    const newestFirst = events.map((e) => e.eventId).reverse();
+    const ids = async (): Promise<string[]> => (await server.events.query(query)).events.map((e) => e.eventId);
+    assert.deepEqual(await ids(), newestFirst);
+    // The other connection merges the second chunk into the first, which keeps its id.
+    assert.equal(await other.events.compact(), 6);
+    assert.deepEqual(await ids(), newestFirst, 'the merged chunk is read afresh, not the decoded copy from before');
+    assert.equal((await server.events.readAfter(0, 100)).length, 6);
+    // It purges everything: nothing is left to show, cached or not.
+    assert.equal(await other.events.purgeReceivedBefore(Date.now() + 1_000, 1_000), 6);
+    assert.deepEqual(await ids(), []);
+    assert.deepEqual(await server.events.readAfter(0, 100), []);
+  } finally {
+    await other.close();
+    await server.close();
+  }
+});

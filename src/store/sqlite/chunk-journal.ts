@@ -210,7 +210,7 @@ export class ChunkJournal {
 
   /**
    * Call first in every write transaction. Another connection may have merged or purged chunks since
-   * this one last looked (the server's writer thread, beside its lookups or beside `cairn import`),
+   * this one last looked (a server's upkeep beside `cairn import`, or the import's own final merge),
    * and a merged chunk keeps its id: a decoded copy kept from before would hide the events merged
    * into it (from a lookup; from a duplicate check, which would then let them in again). Such writes
    * log each chunk they removed or rewrote in `chunk_rewrites` (endWrite), and this drops the copies

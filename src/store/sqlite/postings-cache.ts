@@ -11,7 +11,7 @@ const MAX_ROWS = 256;
  * keys over and over, and in the server each row read from SQLite costs about 5 µs (its pages are
  * cold in the CPU caches by the next request). Correct because every write of a key's postings goes
  * through ChunkJournal, which drops that key's reads here, and because a write by another connection
- * (the server's writer thread, `cairn import` beside the server) empties the cache (`forgetOtherWriters`).
+ * (`cairn import` beside the server) empties the cache (`forgetOtherWriters`).
  */
 export class PostingsCache {
   private reads = new Map<string, Candidate[]>();

@@ -33,7 +33,7 @@ export class SqliteEventStore implements EventStore {
   ) {
     this.strings = new StringTable(db);
     const postingsCache = new PostingsCache(db);
-    // One snapshot per read: the writer thread's merges and purges commit on another connection, and
+    // One snapshot per read: another connection (an import's final merge) may merge and purge chunks, and
     // a lookup reads postings and chunks in separate statements.
     this.readTransaction = db.transaction((work: () => unknown) => {
       this.journal.beganRead(postingsCache.forgetOtherWriters());
