@@ -53,7 +53,7 @@ export class IntakeLog {
    * resolves they are still waiting entries, and readers leave them out of the store's pages
    * (`moving`): no reader depends on when within the append the commit falls.
    */
-  private handedOver = new Set<string>();
+  private movingIds = new Set<string>();
   private readonly attributes = new AttributeTally();
   private syncRunning: Promise<void> | undefined;
   private syncQueued: Promise<void> | undefined;
@@ -150,7 +150,7 @@ export class IntakeLog {
    * leaves them out, since `waiting` still returns them (with their provisional seqs).
    */
   moving(): ReadonlySet<string> {
-    return this.handedOver;
+    return this.movingIds;
   }
 
   /** Resolves when every entry appended before the call is in the store. */
@@ -209,11 +209,11 @@ export class IntakeLog {
   private async move(): Promise<void> {
     while (this.pending.length > 0) {
       const batch = this.pending.slice(0, MAX_BATCH).map((p) => p.entry);
-      this.handedOver = new Set(batch.map((entry) => entry.eventId));
+      this.movingIds = new Set(batch.map((entry) => entry.eventId));
       try {
         await this.store.append(batch);
       } catch (error) {
-        this.handedOver = new Set();
+        this.movingIds = new Set();
         // Still in the file, still pending: tried again, and replayed at the next start if need be.
         this.logger.error({ err: error, entries: batch.length }, 'moving recorded events into the store failed; retrying');
         for (const waiter of this.settledWaiters.splice(0)) waiter.reject(error);
@@ -222,7 +222,7 @@ export class IntakeLog {
       }
       for (const moved of this.pending.splice(0, batch.length)) this.attributes.remove(moved.attributeKeys);
       this.moved += batch.length;
-      this.handedOver = new Set();
+      this.movingIds = new Set();
       this.settledWaiters = this.settledWaiters.filter((waiter) => {
         if (waiter.upTo > this.moved) return true;
         waiter.resolve();

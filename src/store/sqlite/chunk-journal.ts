@@ -223,11 +223,11 @@ export class ChunkJournal {
 
   /**
    * Call first in every read transaction (its snapshot then holds for every statement of the read).
-   * `otherCommitted`: whether another connection committed since this one last looked (SQLite's
-   * data_version); only then can a chunk have changed under the cache.
+   * Only when another connection has committed since this one last looked (SQLite's data_version,
+   * which also empties the cached postings) can a chunk have changed under the cache.
    */
-  beganRead(otherCommitted: boolean): void {
-    if (otherCommitted) this.followRewrites();
+  beganRead(): void {
+    if (this.postingsCache.forgetOtherWriters()) this.followRewrites();
   }
 
   private followRewrites(): void {

@@ -26,8 +26,8 @@ export class PostingsCache {
   }
 
   /**
-   * Call first in a read transaction: empties the cache if another connection (the server's writer
-   * thread, an import) has committed since the last call, and says whether one had.
+   * Call first in a read transaction (ChunkJournal.beganRead): empties the cache if another
+   * connection (an import) has committed since the last call, and says whether one had.
    */
   forgetOtherWriters(): boolean {
     const version = this.dataVersion.get();

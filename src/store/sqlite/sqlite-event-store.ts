@@ -24,6 +24,7 @@ export class SqliteEventStore implements EventStore {
   private lastReceived = 0;
   private readonly statements;
   private readonly readTransaction: Database.Transaction<(work: () => unknown) => unknown>;
+  private readonly writeTransaction: Database.Transaction<(work: () => unknown) => unknown>;
 
   constructor(
     private readonly db: Database.Database,
@@ -36,8 +37,14 @@ export class SqliteEventStore implements EventStore {
     // One snapshot per read: another connection (an import's final merge) may merge and purge chunks, and
     // a lookup reads postings and chunks in separate statements.
     this.readTransaction = db.transaction((work: () => unknown) => {
-      this.journal.beganRead(postingsCache.forgetOtherWriters());
+      this.journal.beganRead();
       return work();
+    });
+    this.writeTransaction = db.transaction((work: () => unknown) => {
+      this.journal.beganWrite();
+      const done = work();
+      this.journal.endWrite();
+      return done;
     });
     this.journal = new ChunkJournal(db, seedDictionary, postingsCache);
     this.compactor = new ChunkCompactor(db, this.journal, EVENTS_PER_CHUNK, MAX_CHUNK_SPAN_MS);
@@ -93,14 +100,7 @@ export class SqliteEventStore implements EventStore {
     // db.pragma, not a prepared statement: SQLite applies this pragma when it compiles it, not when it runs.
     this.db.pragma('synchronous = NORMAL');
     try {
-      const result = this.db
-        .transaction(() => {
-          this.journal.beganWrite();
-          const done = work();
-          this.journal.endWrite();
-          return done;
-        })
-        .immediate();
+      const result = this.writeTransaction.immediate(work) as T;
       this.journal.committed();
       return result;
     } catch (error) {
