@@ -139,6 +139,22 @@ void describe('verifySigV4 with requests signed by @smithy/signature-v4', () => 
     await rejects({ ...req, headers: { ...req.headers, 'user-agent': 'curl/8' } }, 'InvalidSignatureException', MISMATCH);
   });
 
+  void it('canonicalises header values on POST / as the signer does: runs of spaces and tabs, spaces at either end', async () => {
+    const req = await signed({
+      headers: {
+        host: HOST,
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents',
+        'x-cairn-note': ' two  spaces\tand a tab \t ',
+      },
+      signable: ['x-cairn-note'],
+    });
+    assert.match(String(req.headers.authorization), /x-cairn-note/);
+    await verifySigV4(req, lookup, { now: NOW });
+    await verifySigV4({ ...req, headers: { ...req.headers, 'x-cairn-note': 'two spaces and a tab' } }, lookup, { now: NOW });
+    await rejects({ ...req, headers: { ...req.headers, 'x-cairn-note': 'two spaces and atab' } }, 'InvalidSignatureException', MISMATCH);
+  });
+
   void it('accepts a GET with a path and query needing encoding', async () => {
     const req = await signed({ method: 'GET', path: '/a%20b/c~d', query: { 'x y': 'v w', k: ['2', '1'], e: '' }, body: '' });
     await verifySigV4(req, lookup, { now: NOW });
