@@ -25,6 +25,7 @@ export async function importCommand(paths: string[], flags: ImportFlags): Promis
     const summary = await importArchive(paths, store.events, {
       fallback: { accountId: flags.accountId, region: flags.region },
       decrypt: (path) => decryptor.read(path),
+      readerThread: true,
       onProgress: (p) => {
         const seconds = Math.max(0.001, (Date.now() - started) / 1000);
         bar?.update(0, { records: p.records, rate: Math.round(p.records / seconds), mb: (p.bytes / 1e6).toFixed(1), file: p.file ?? '' });

@@ -87,37 +87,41 @@ void describe('importArchive', () => {
       rmSync(dir, { recursive: true, force: true });
     });
 
-    void it('appends in batches of batchSize across files and reports cumulative progress', async () => {
-      const store = new MemoryStore();
-      const progress: ImportProgress[] = [];
-      const summary = await importArchive([dir], store, { batchSize: 300, onProgress: (p) => progress.push(p) });
-      assert.equal(summary.inserted, total);
-      assert.equal(summary.files, 10);
-      // Batches span files: all full but the last.
-      assert.deepEqual(store.appends, [...Array<number>(Math.floor(total / 300)).fill(300), total % 300]);
-      const last = progress[progress.length - 1];
-      assert.ok(last);
-      assert.equal(last.records, total);
-      assert.equal(last.inserted, total);
-      assert.equal(last.bytes, last.bytesTotal);
-      assert.equal(last.filesDone, 10);
-      assert.equal(last.filesTotal, 10);
-      for (let k = 1; k < progress.length; k++) {
-        const [a, b] = [progress[k - 1], progress[k]];
-        assert.ok(a && b && b.records >= a.records && b.bytes >= a.bytes && b.inserted >= a.inserted, 'monotonic');
-      }
-    });
+    for (const readerThread of [false, true]) {
+      const reading = readerThread ? 'read on a worker thread' : 'read on the calling thread';
 
-    void it('completes an import killed midway, every event exactly once', async () => {
-      const store = new MemoryStore(4);
-      await assert.rejects(importArchive([dir], store, { batchSize: 700 }), /killed/);
-      assert.equal(store.events.size, 4 * 700);
-      store.heal();
-      const rerun = await importArchive([dir], store, { batchSize: 700 });
-      assert.equal(rerun.inserted, total - 4 * 700);
-      assert.equal(rerun.duplicates, 4 * 700);
-      assert.equal(store.events.size, total);
-      for (let i = 0; i < total; i++) assert.ok(store.events.has(`id-${i}`));
-    });
+      void it(`appends in batches of batchSize across files and reports cumulative progress (${reading})`, async () => {
+        const store = new MemoryStore();
+        const progress: ImportProgress[] = [];
+        const summary = await importArchive([dir], store, { batchSize: 300, onProgress: (p) => progress.push(p), readerThread });
+        assert.equal(summary.inserted, total);
+        assert.equal(summary.files, 10);
+        // Batches span files: all full but the last.
+        assert.deepEqual(store.appends, [...Array<number>(Math.floor(total / 300)).fill(300), total % 300]);
+        const last = progress[progress.length - 1];
+        assert.ok(last);
+        assert.equal(last.records, total);
+        assert.equal(last.inserted, total);
+        assert.equal(last.bytes, last.bytesTotal);
+        assert.equal(last.filesDone, 10);
+        assert.equal(last.filesTotal, 10);
+        for (let k = 1; k < progress.length; k++) {
+          const [a, b] = [progress[k - 1], progress[k]];
+          assert.ok(a && b && b.records >= a.records && b.bytes >= a.bytes && b.inserted >= a.inserted, 'monotonic');
+        }
+      });
+
+      void it(`completes an import killed midway, every event exactly once (${reading})`, async () => {
+        const store = new MemoryStore(4);
+        await assert.rejects(importArchive([dir], store, { batchSize: 700, readerThread }), /killed/);
+        assert.equal(store.events.size, 4 * 700);
+        store.heal();
+        const rerun = await importArchive([dir], store, { batchSize: 700, readerThread });
+        assert.equal(rerun.inserted, total - 4 * 700);
+        assert.equal(rerun.duplicates, 4 * 700);
+        assert.equal(store.events.size, total);
+        for (let i = 0; i < total; i++) assert.ok(store.events.has(`id-${i}`));
+      });
+    }
   });
 });

@@ -1,0 +1,105 @@
+/**
+ * `readListedFiles` on a worker thread: an import reads, gunzips and splits the next files there
+ * while its own thread appends the batches already read, instead of taking turns at both.
+ */
+import { Worker } from 'node:worker_threads';
+import type { ArchiveBatch, ArchiveListing, ReadOptions } from './archive-reader.js';
+
+/** What the reading thread is given: the options, less `decrypt`, which stays on this thread. */
+export interface ReaderThreadInput {
+  listing: ArchiveListing;
+  options: Omit<ReadOptions, 'decrypt'>;
+  decrypts: boolean;
+  /** Most entries read ahead of what the consumer has taken. */
+  aheadEntries: number;
+}
+
+export type FromReader =
+  | { kind: 'batch'; batch: ArchiveBatch }
+  | { kind: 'decrypt'; id: number; path: string }
+  | { kind: 'end' }
+  | { kind: 'failed'; message: string };
+
+export type ToReader =
+  | { kind: 'taken'; entries: number }
+  | { kind: 'decrypted'; id: number; plaintext?: Uint8Array; error?: string };
+
+/** Entries read ahead, in batches of the consumer's size: two batches keep both threads busy. */
+const AHEAD_BATCHES = 2;
+/** Batches (each file ends with one) read ahead when files are small. */
+export const MAX_BATCHES_AHEAD = 256;
+
+/**
+ * Yields what `readListedFiles(listing, options)` yields, in the same order, read on a worker thread.
+ * The thread reads at most two batches ahead; it stops when the consumer stops iterating.
+ */
+export async function* readListedFilesOnThread(listing: ArchiveListing, options: ReadOptions & { batchSize: number }): AsyncGenerator<ArchiveBatch> {
+  const { decrypt, ...plain } = options;
+  const input: ReaderThreadInput = { listing, options: plain, decrypts: decrypt !== undefined, aheadEntries: AHEAD_BATCHES * options.batchSize };
+  const worker = startReaderWorker(input);
+  const arrived: Exclude<FromReader, { kind: 'decrypt' }>[] = [];
+  let wake: (() => void) | undefined;
+  let crashed: Error | undefined;
+  const notify = (): void => {
+    wake?.();
+    wake = undefined;
+  };
+  worker.on('message', (message: FromReader) => {
+    if (message.kind === 'decrypt') void answerDecrypt(worker, message, decrypt);
+    else {
+      arrived.push(message);
+      notify();
+    }
+  });
+  worker.on('error', (error) => {
+    crashed = error;
+    notify();
+  });
+  worker.on('exit', () => {
+    crashed ??= new Error('the import reader thread stopped before the end');
+    notify();
+  });
+  try {
+    for (;;) {
+      const message = arrived.shift();
+      if (message === undefined) {
+        if (crashed) throw crashed;
+        await new Promise<void>((resolve) => (wake = resolve));
+        continue;
+      }
+      if (message.kind === 'end') return;
+      if (message.kind === 'failed') throw new Error(message.message);
+      worker.postMessage({ kind: 'taken', entries: message.batch.entries.length } satisfies ToReader);
+      yield message.batch;
+    }
+  } finally {
+    worker.removeAllListeners();
+    await worker.terminate();
+  }
+}
+
+async function answerDecrypt(worker: Worker, request: { id: number; path: string }, decrypt: ReadOptions['decrypt']): Promise<void> {
+  let reply: ToReader;
+  try {
+    const plaintext = await decrypt?.(request.path);
+    reply = plaintext === undefined ? { kind: 'decrypted', id: request.id } : { kind: 'decrypted', id: request.id, plaintext };
+  } catch (error) {
+    reply = { kind: 'decrypted', id: request.id, error: error instanceof Error ? error.message : String(error) };
+  }
+  // The thread may already be gone when the consumer stopped early.
+  try {
+    worker.postMessage(reply);
+  } catch {
+    /* terminated */
+  }
+}
+
+function startReaderWorker(workerData: ReaderThreadInput): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./reader-worker.js', import.meta.url), { workerData });
+  // Run from TypeScript source (the tests, under tsx): a worker does not inherit tsx's loader, so it
+  // registers it before loading its entry.
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./reader-worker.ts', import.meta.url).href;
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}
