@@ -22,6 +22,7 @@ import { parseArgs } from 'node:util';
 import { runBareBaseline, sampleRecords } from './baseline.js';
 import { isMain, parseNumber, runMain } from './lib/args.js';
 import { runLoadInChild } from './lib/loadgen.js';
+import type { GenRecord } from './lib/gen/types.js';
 import type { LookupEventsRequestBody } from './lib/lookup-shape.js';
 import { lookupRequestMix, pageBodySizes } from './lib/lookup-shape.js';
 import { spawnServer } from './lib/proc.js';
@@ -38,6 +39,17 @@ interface Run {
   /** Server CPU (all its threads) per answered request. */
   cpuMsPerRequest: number;
   bareRps?: number;
+}
+
+/** The busiest (account, region), as bench/cairn.ts picks it, and the request mix over it, so every filter matches. */
+export async function busiestPartitionMix(data: string): Promise<{ accountId: string; region: string; inPartition: GenRecord[]; mix: LookupEventsRequestBody[] }> {
+  const records = await sampleRecords(data);
+  const partitions = new Map<string, number>();
+  for (const r of records) if (r.eventCategory === 'Management') partitions.set(`${r.recipientAccountId}/${r.awsRegion}`, (partitions.get(`${r.recipientAccountId}/${r.awsRegion}`) ?? 0) + 1);
+  const [busiest] = [...partitions].sort((a, b) => b[1] - a[1])[0]!;
+  const [accountId, region] = busiest.split('/') as [string, string];
+  const inPartition = records.filter((r) => r.recipientAccountId === accountId && r.awsRegion === region);
+  return { accountId, region, inPartition, mix: lookupRequestMix(inPartition, 32) };
 }
 
 async function main(): Promise<void> {
@@ -59,14 +71,7 @@ async function main(): Promise<void> {
   const durationMs = parseNumber(values.duration, 8, '--duration') * 1000;
   const concurrency = parseNumber(values.concurrency, 16, '--concurrency');
 
-  // The busiest (account, region), as bench/cairn.ts picks it, so every filter of the mix matches.
-  const records = await sampleRecords(values.data);
-  const partitions = new Map<string, number>();
-  for (const r of records) if (r.eventCategory === 'Management') partitions.set(`${r.recipientAccountId}/${r.awsRegion}`, (partitions.get(`${r.recipientAccountId}/${r.awsRegion}`) ?? 0) + 1);
-  const [busiest] = [...partitions].sort((a, b) => b[1] - a[1])[0]!;
-  const [accountId, region] = busiest.split('/') as [string, string];
-  const inPartition = records.filter((r) => r.recipientAccountId === accountId && r.awsRegion === region);
-  const mix = lookupRequestMix(inPartition, 32);
+  const { accountId, region, inPartition, mix } = await busiestPartitionMix(values.data);
   const requests: LookupEventsRequestBody[] = values['empty-page']
     ? mix.map(() => ({ MaxResults: 50, LookupAttributes: [{ AttributeKey: 'EventId', AttributeValue: '00000000-0000-4000-8000-000000000000' }] }))
     : mix;
