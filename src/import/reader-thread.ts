@@ -31,7 +31,7 @@ export const MAX_BATCHES_AHEAD = 256;
 
 /**
  * Yields what `readListedFiles(listing, options)` yields, in the same order, read on a worker thread.
- * The thread reads at most two batches ahead; it stops when the consumer stops iterating.
+ * The thread stays about two batches ahead of what has been taken; it stops when the consumer stops.
  */
 export async function* readListedFilesOnThread(listing: ArchiveListing, options: ReadOptions & { batchSize: number }): AsyncGenerator<ArchiveBatch> {
   const { decrypt, ...plain } = options;
