@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { entry } from '../testing/index.js';
+import { eventIdHash } from './event-id.js';
 import { EventIdIndex } from './event-id-index.js';
 import { openSqliteStore } from './open.js';
 import { SCHEMA } from './schema.js';
@@ -49,5 +50,22 @@ void it('a store whose ids are all in event_ids (written before the recent table
   const target = events[7]!;
   const page = await store.events.query({ accountId: target.accountId, region: target.region, categories: ['Management'], attributes: [{ key: 'EventId', value: target.eventId }], limit: 50 });
   assert.deepEqual(page.events.map((e) => e.eventId), [target.eventId]);
+  await store.close();
+});
+
+void it('a hash that points into a chunk without the eventID does not make a new event a duplicate', async () => {
+  const dataDir = join(dir, 'false-hit');
+  const stored = Array.from({ length: 5 }, (_, i) => entry({ eventTime: new Date(Date.UTC(2025, 0, 2, 0, 0, i)).toISOString().replace('.000Z', 'Z') }));
+  const fresh = entry({ eventTime: '2025-01-02T00:01:00Z' });
+  let store = openSqliteStore({ dataDir });
+  await store.events.append(stored);
+  await store.close();
+  // A row for the new event's hash, pointing into the stored chunk: what a hash collision looks like.
+  const db = new Database(join(dataDir, 'cairn.db'));
+  const chunk = db.prepare<[], number>('SELECT id FROM chunks').pluck().get()!;
+  db.prepare('INSERT INTO event_ids_recent (hash, chunk) VALUES (?, ?)').run(eventIdHash(fresh.eventId), chunk);
+  db.close();
+  store = openSqliteStore({ dataDir });
+  assert.deepEqual(await store.events.append([...stored, fresh, fresh]), { inserted: 1, duplicates: 6 });
   await store.close();
 });
