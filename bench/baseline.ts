@@ -21,7 +21,7 @@ import type { GenRecord } from './lib/gen/types.js';
 import { runLoadInChild } from './lib/loadgen.js';
 import type { LoadResult } from './lib/loadgen.js';
 import { lookupRequestMix, pageBodySizes } from './lib/lookup-shape.js';
-import type { PageSizeStats } from './lib/lookup-shape.js';
+import type { LookupEventsRequestBody, PageSizeStats } from './lib/lookup-shape.js';
 import { listTrailFiles, measureParseRate, parseRateFigures } from './lib/parse-rate.js';
 import type { ParseRateResult } from './lib/parse-rate.js';
 import type { Figure } from './lib/report.js';
@@ -87,6 +87,17 @@ export async function sampleRecords(dir: string, maxRecords = 30_000): Promise<G
     out.push(...doc.Records);
   }
   return out;
+}
+
+/** The busiest (account, region) of the data, and the LookupEvents request mix over it, so every filter matches. */
+export async function busiestPartitionMix(data: string): Promise<{ accountId: string; region: string; inPartition: GenRecord[]; mix: LookupEventsRequestBody[] }> {
+  const records = await sampleRecords(data);
+  const partitions = new Map<string, number>();
+  for (const r of records) if (r.eventCategory === 'Management') partitions.set(`${r.recipientAccountId}/${r.awsRegion}`, (partitions.get(`${r.recipientAccountId}/${r.awsRegion}`) ?? 0) + 1);
+  const [busiest] = [...partitions].sort((a, b) => b[1] - a[1])[0]!;
+  const [accountId, region] = busiest.split('/') as [string, string];
+  const inPartition = records.filter((r) => r.recipientAccountId === accountId && r.awsRegion === region);
+  return { accountId, region, inPartition, mix: lookupRequestMix(inPartition, 32) };
 }
 
 export function loadFigures(r: BareBaselineResult): Figure[] {

@@ -16,10 +16,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
-import { loadFigures, runBareBaseline, sampleRecords } from './baseline.js';
+import { busiestPartitionMix, loadFigures, runBareBaseline } from './baseline.js';
 import { isMain, parseNumber, runMain } from './lib/args.js';
 import { runLoadInChild } from './lib/loadgen.js';
-import { lookupRequestMix, pageBodySizes } from './lib/lookup-shape.js';
+import { pageBodySizes } from './lib/lookup-shape.js';
 import { measureParseRate } from './lib/parse-rate.js';
 import { dirSize, runTimed, spawnServer } from './lib/proc.js';
 import type { Figure } from './lib/report.js';
@@ -92,18 +92,12 @@ async function main(): Promise<void> {
     data.storage = stored;
 
     // 3. LookupEvents: sign as the busiest (account, region) so every filter of the mix matches.
-    const records = await sampleRecords(dir);
-    const partitions = new Map<string, number>();
-    for (const r of records) if (r.eventCategory === 'Management') partitions.set(`${r.recipientAccountId}/${r.awsRegion}`, (partitions.get(`${r.recipientAccountId}/${r.awsRegion}`) ?? 0) + 1);
-    const [busiest] = [...partitions].sort((a, b) => b[1] - a[1])[0]!;
-    const [accountId, region] = busiest.split('/') as [string, string];
-    const inPartition = records.filter((r) => r.recipientAccountId === accountId && r.awsRegion === region);
+    const { accountId, region, inPartition, mix: requests } = await busiestPartitionMix(dir);
     const keyText = execFileSync(process.execPath, [CLI, 'keys', 'create', '--data-dir', dataDir, '--account-id', accountId], { encoding: 'utf8' });
     const credentials = {
       accessKeyId: /AWS_ACCESS_KEY_ID=(\S+)/.exec(keyText)![1]!,
       secretAccessKey: /AWS_SECRET_ACCESS_KEY=(\S+)/.exec(keyText)![1]!,
     };
-    const requests = lookupRequestMix(inPartition, 32);
     const concurrency = parseNumber(values.concurrency, 16, '--concurrency');
     const durationMs = parseNumber(values.duration, 10, '--duration') * 1000;
     const server = await spawnServer({ command: process.execPath, args: [CLI, 'serve', '--data-dir', dataDir, '--port', '0'] });

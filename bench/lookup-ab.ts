@@ -19,12 +19,11 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { runBareBaseline, sampleRecords } from './baseline.js';
+import { busiestPartitionMix, runBareBaseline } from './baseline.js';
 import { isMain, parseNumber, runMain } from './lib/args.js';
 import { runLoadInChild } from './lib/loadgen.js';
-import type { GenRecord } from './lib/gen/types.js';
 import type { LookupEventsRequestBody } from './lib/lookup-shape.js';
-import { lookupRequestMix, pageBodySizes } from './lib/lookup-shape.js';
+import { pageBodySizes } from './lib/lookup-shape.js';
 import { spawnServer } from './lib/proc.js';
 import { BENCH_OUT, REPO_ROOT, writeReport } from './lib/report.js';
 import { describeOtherLoad, sampleOtherLoad } from './lib/other-load.js';
@@ -39,17 +38,6 @@ interface Run {
   /** Server CPU (all its threads) per answered request. */
   cpuMsPerRequest: number;
   bareRps?: number;
-}
-
-/** The busiest (account, region), as bench/cairn.ts picks it, and the request mix over it, so every filter matches. */
-export async function busiestPartitionMix(data: string): Promise<{ accountId: string; region: string; inPartition: GenRecord[]; mix: LookupEventsRequestBody[] }> {
-  const records = await sampleRecords(data);
-  const partitions = new Map<string, number>();
-  for (const r of records) if (r.eventCategory === 'Management') partitions.set(`${r.recipientAccountId}/${r.awsRegion}`, (partitions.get(`${r.recipientAccountId}/${r.awsRegion}`) ?? 0) + 1);
-  const [busiest] = [...partitions].sort((a, b) => b[1] - a[1])[0]!;
-  const [accountId, region] = busiest.split('/') as [string, string];
-  const inPartition = records.filter((r) => r.recipientAccountId === accountId && r.awsRegion === region);
-  return { accountId, region, inPartition, mix: lookupRequestMix(inPartition, 32) };
 }
 
 async function main(): Promise<void> {

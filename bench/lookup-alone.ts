@@ -10,7 +10,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { busiestPartitionMix } from './lookup-ab.js';
+import { busiestPartitionMix } from './baseline.js';
 import { isMain, parseNumber, runMain } from './lib/args.js';
 import { runLoad } from './lib/loadgen.js';
 import { describeOtherLoad, sampleOtherLoad } from './lib/other-load.js';
