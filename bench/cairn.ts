@@ -15,13 +15,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { execFileSync } from 'node:child_process';
 import { busiestPartitionMix, loadFigures, runBareBaseline } from './baseline.js';
 import { isMain, parseNumber, runMain } from './lib/args.js';
 import { runLoadInChild } from './lib/loadgen.js';
 import { pageBodySizes } from './lib/lookup-shape.js';
 import { measureParseRate } from './lib/parse-rate.js';
-import { dirSize, runTimed, spawnServer } from './lib/proc.js';
+import { createAccessKey, dirSize, runTimed, spawnServer } from './lib/proc.js';
 import type { Figure } from './lib/report.js';
 import { BENCH_OUT, REPO_ROOT, fmt, ratio, writeReport } from './lib/report.js';
 import { describeOtherLoad, sampleOtherLoad } from './lib/other-load.js';
@@ -93,11 +92,7 @@ async function main(): Promise<void> {
 
     // 3. LookupEvents: sign as the busiest (account, region) so every filter of the mix matches.
     const { accountId, region, inPartition, mix: requests } = await busiestPartitionMix(dir);
-    const keyText = execFileSync(process.execPath, [CLI, 'keys', 'create', '--data-dir', dataDir, '--account-id', accountId], { encoding: 'utf8' });
-    const credentials = {
-      accessKeyId: /AWS_ACCESS_KEY_ID=(\S+)/.exec(keyText)![1]!,
-      secretAccessKey: /AWS_SECRET_ACCESS_KEY=(\S+)/.exec(keyText)![1]!,
-    };
+    const credentials = createAccessKey(CLI, dataDir, accountId);
     const concurrency = parseNumber(values.concurrency, 16, '--concurrency');
     const durationMs = parseNumber(values.duration, 10, '--duration') * 1000;
     const server = await spawnServer({ command: process.execPath, args: [CLI, 'serve', '--data-dir', dataDir, '--port', '0'] });

@@ -14,7 +14,6 @@
  * answers an empty page: what a call costs besides finding and sending its events (HTTP, SigV4,
  * recording the call).
  */
-import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,7 +23,7 @@ import { isMain, parseNumber, runMain } from './lib/args.js';
 import { runLoadInChild } from './lib/loadgen.js';
 import type { LookupEventsRequestBody } from './lib/lookup-shape.js';
 import { pageBodySizes } from './lib/lookup-shape.js';
-import { spawnServer } from './lib/proc.js';
+import { createAccessKey, spawnServer } from './lib/proc.js';
 import { BENCH_OUT, REPO_ROOT, writeReport } from './lib/report.js';
 import { describeOtherLoad, sampleOtherLoad } from './lib/other-load.js';
 
@@ -74,8 +73,7 @@ async function main(): Promise<void> {
       const dataDir = mkdtempSync(path.join(tmpdir(), 'cairn-lookup-ab-'));
       try {
         cpSync(values.store, dataDir, { recursive: true });
-        const keyText = execFileSync(process.execPath, [cli, 'keys', 'create', '--data-dir', dataDir, '--account-id', accountId], { encoding: 'utf8' });
-        const credentials = { accessKeyId: /AWS_ACCESS_KEY_ID=(\S+)/.exec(keyText)![1]!, secretAccessKey: /AWS_SECRET_ACCESS_KEY=(\S+)/.exec(keyText)![1]! };
+        const credentials = createAccessKey(cli, dataDir, accountId);
         const server = await spawnServer({ command: process.execPath, args: [cli, 'serve', '--data-dir', dataDir, '--port', '0'] });
         let run: Run;
         try {

@@ -5,7 +5,6 @@
  *
  *   node --import tsx bench/lookup-alone.ts --data bench/out/data --store STORE [--cli dist/cli/main.js] [--requests 200]
  */
-import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,7 +13,7 @@ import { busiestPartitionMix } from './baseline.js';
 import { isMain, parseNumber, runMain } from './lib/args.js';
 import { runLoad } from './lib/loadgen.js';
 import { describeOtherLoad, sampleOtherLoad } from './lib/other-load.js';
-import { spawnServer } from './lib/proc.js';
+import { createAccessKey, spawnServer } from './lib/proc.js';
 import { lookupEventsBuilder } from './lib/requests.js';
 import { BENCH_OUT, REPO_ROOT, writeReport } from './lib/report.js';
 
@@ -35,8 +34,7 @@ async function main(): Promise<void> {
   const rows: { body: string; p50: number; p99: number; max: number; bytes: number }[] = [];
   try {
     cpSync(values.store, dataDir, { recursive: true });
-    const keyText = execFileSync(process.execPath, [values.cli, 'keys', 'create', '--data-dir', dataDir, '--account-id', accountId], { encoding: 'utf8' });
-    const credentials = { accessKeyId: /AWS_ACCESS_KEY_ID=(\S+)/.exec(keyText)![1]!, secretAccessKey: /AWS_SECRET_ACCESS_KEY=(\S+)/.exec(keyText)![1]! };
+    const credentials = createAccessKey(values.cli, dataDir, accountId);
     const server = await spawnServer({ command: process.execPath, args: [values.cli, 'serve', '--data-dir', dataDir, '--port', '0'] });
     try {
       const load = async (bodies: typeof mix, n: number) =>

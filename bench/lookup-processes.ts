@@ -5,7 +5,6 @@
  *
  *   node --import tsx bench/lookup-processes.ts --data bench/out/data --store STORE [--processes 1,2] [--rounds 2] [--duration 8]
  */
-import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,7 +14,7 @@ import { isMain, parseNumber, runMain } from './lib/args.js';
 import { runLoadInChild } from './lib/loadgen.js';
 import { pageBodySizes } from './lib/lookup-shape.js';
 import { describeOtherLoad, sampleOtherLoad } from './lib/other-load.js';
-import { spawnServer, type ServerProcess } from './lib/proc.js';
+import { createAccessKey, spawnServer, type ServerProcess } from './lib/proc.js';
 import { BENCH_OUT, REPO_ROOT, writeReport } from './lib/report.js';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli', 'main.js');
@@ -30,8 +29,7 @@ interface Serving {
 async function startServing(store: string, accountId: string): Promise<Serving> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'cairn-lookup-processes-'));
   cpSync(store, dataDir, { recursive: true });
-  const keyText = execFileSync(process.execPath, [CLI, 'keys', 'create', '--data-dir', dataDir, '--account-id', accountId], { encoding: 'utf8' });
-  const credentials = { accessKeyId: /AWS_ACCESS_KEY_ID=(\S+)/.exec(keyText)![1]!, secretAccessKey: /AWS_SECRET_ACCESS_KEY=(\S+)/.exec(keyText)![1]! };
+  const credentials = createAccessKey(CLI, dataDir, accountId);
   const server = await spawnServer({ command: process.execPath, args: [CLI, 'serve', '--data-dir', dataDir, '--port', '0'] });
   return { server, credentials, dataDir };
 }

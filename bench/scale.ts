@@ -12,7 +12,6 @@
  * PostgreSQL runs with its durable defaults (fsync on, synchronous_commit on), started by the test
  * harness (initdb into a temporary directory). Writes bench/out/results-scale.json.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -26,7 +25,7 @@ import type { LoadResult } from './lib/loadgen.js';
 import { runLoadInChild } from './lib/loadgen.js';
 import { lookupRequestMix } from './lib/lookup-shape.js';
 import type { ServerProcess } from './lib/proc.js';
-import { runTimed, spawnServer } from './lib/proc.js';
+import { createAccessKey, runTimed, spawnServer } from './lib/proc.js';
 import type { Figure } from './lib/report.js';
 import { BENCH_OUT, REPO_ROOT, fmt, ratio, writeReport } from './lib/report.js';
 import type { Credentials } from './lib/sigv4.js';
@@ -123,8 +122,7 @@ async function main(): Promise<void> {
     // The same events in both stores.
     const sqliteImport = await runTimed(process.execPath, [CLI, 'import', '--data-dir', sqliteDir, dir]);
     if (sqliteImport.exitCode !== 0) throw new Error(`import failed: ${sqliteImport.stderr}`);
-    const keyText = execFileSync(process.execPath, [CLI, 'keys', 'create', '--data-dir', sqliteDir, '--account-id', accountId], { encoding: 'utf8' });
-    const sqliteKey = { accessKeyId: /AWS_ACCESS_KEY_ID=(\S+)/.exec(keyText)![1]!, secretAccessKey: /AWS_SECRET_ACCESS_KEY=(\S+)/.exec(keyText)![1]! };
+    const sqliteKey = createAccessKey(CLI, sqliteDir, accountId);
     const url = await pg.createDatabase('scale');
     const store = await openPostgresStore({ url });
     const t0 = performance.now();

@@ -4,9 +4,10 @@
  *  - `processCpuMs`: CPU time used so far by any process id (user + system);
  *  - `runTimed`: run a command to completion; exact wall and CPU time of it and its children
  *    (import benchmarks: `cairn import <dir>` vs `measureParseRate`);
- *  - `dirSize`: bytes a directory holds (storage benchmarks vs the .json.gz archive).
+ *  - `dirSize`: bytes a directory holds (storage benchmarks vs the .json.gz archive);
+ *  - `createAccessKey`: `cairn keys create` on a data directory, the key to sign with.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
@@ -160,4 +161,15 @@ export async function dirSize(dir: string): Promise<DirSize> {
     out.allocatedBytes += st.blocks * 512;
   }
   return out;
+}
+
+/** Runs `<cli> keys create` on a data directory and returns the key it printed, to sign requests with. */
+export function createAccessKey(cli: string, dataDir: string, accountId: string): { accessKeyId: string; secretAccessKey: string } {
+  const printed = execFileSync(process.execPath, [cli, 'keys', 'create', '--data-dir', dataDir, '--account-id', accountId], { encoding: 'utf8' });
+  const value = (name: string): string => {
+    const found = new RegExp(`${name}=(\\S+)`).exec(printed)?.[1];
+    if (found === undefined) throw new Error(`keys create printed no ${name}: ${printed}`);
+    return found;
+  };
+  return { accessKeyId: value('AWS_ACCESS_KEY_ID'), secretAccessKey: value('AWS_SECRET_ACCESS_KEY') };
 }

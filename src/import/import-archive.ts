@@ -111,9 +111,8 @@ export async function importArchive(paths: readonly string[], store: Pick<EventS
     if (all) await settle();
   };
 
-  // The reader gets its own options only: the progress callbacks stay on this thread.
-  const { onProgress: _onProgress, onFile: _onFile, readerThread, ...readOptions } = options;
-  const batches = readerThread ? readListedFilesOnThread(listing, { ...readOptions, batchSize }) : readListedFiles(listing, { ...readOptions, batchSize });
+  const read = options.readerThread ? readListedFilesOnThread : readListedFiles;
+  const batches = read(listing, { ...options, batchSize });
   for await (const batch of batches) {
     progress.file = batch.file;
     summary.records += batch.entries.length;

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
+import { record as testRecord } from '../store/testing/index.js';
 import { listArchiveFiles, readListedFiles } from './archive-reader.js';
 import type { ArchiveBatch, ReadOptions } from './archive-reader.js';
 import { readListedFilesOnThread } from './reader-thread.js';
@@ -18,16 +19,9 @@ async function all(batches: AsyncIterable<ArchiveBatch>): Promise<ArchiveBatch[]
   return out;
 }
 
+/** Record `i`, with an eventID the test can name. */
 function record(i: number): Record<string, unknown> {
-  return {
-    eventVersion: '1.08',
-    eventTime: new Date(Date.UTC(2024, 0, 1) + i * 1000).toISOString(),
-    eventSource: 's3.amazonaws.com',
-    eventName: 'ListBuckets',
-    awsRegion: 'us-east-1',
-    eventID: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-    recipientAccountId: '111122223333',
-  };
+  return testRecord({ eventID: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}` });
 }
 
 void describe('readListedFilesOnThread', () => {

@@ -5,13 +5,14 @@
 import { Worker } from 'node:worker_threads';
 import type { ArchiveBatch, ArchiveListing, ReadOptions } from './archive-reader.js';
 
-/** What the reading thread is given: the options, less `decrypt`, which stays on this thread. */
+/** What the reading thread is given: the reading options, less `decrypt`, which stays on this thread. */
 export interface ReaderThreadInput {
   listing: ArchiveListing;
-  options: Omit<ReadOptions, 'decrypt'>;
+  options: Pick<ReadOptions, 'batchSize' | 'fallback' | 'logstashTimestamp'>;
   decrypts: boolean;
-  /** Most entries read ahead of what the consumer has taken. */
+  /** Most entries, and most batches, read ahead of what the consumer has taken. */
   aheadEntries: number;
+  aheadBatches: number;
 }
 
 export type FromReader =
@@ -27,15 +28,22 @@ export type ToReader =
 /** Entries read ahead, in batches of the consumer's size: two batches keep both threads busy. */
 const AHEAD_BATCHES = 2;
 /** Batches (each file ends with one) read ahead when files are small. */
-export const MAX_BATCHES_AHEAD = 256;
+const MAX_BATCHES_AHEAD = 256;
 
 /**
  * Yields what `readListedFiles(listing, options)` yields, in the same order, read on a worker thread.
  * The thread stays about two batches ahead of what has been taken; it stops when the consumer stops.
  */
 export async function* readListedFilesOnThread(listing: ArchiveListing, options: ReadOptions & { batchSize: number }): AsyncGenerator<ArchiveBatch> {
-  const { decrypt, ...plain } = options;
-  const input: ReaderThreadInput = { listing, options: plain, decrypts: decrypt !== undefined, aheadEntries: AHEAD_BATCHES * options.batchSize };
+  // Only what reading needs crosses to the thread: a caller's options may carry callbacks, which cannot.
+  const { batchSize, fallback, logstashTimestamp, decrypt } = options;
+  const input: ReaderThreadInput = {
+    listing,
+    options: { batchSize, fallback, logstashTimestamp },
+    decrypts: decrypt !== undefined,
+    aheadEntries: AHEAD_BATCHES * batchSize,
+    aheadBatches: MAX_BATCHES_AHEAD,
+  };
   const worker = startReaderWorker(input);
   const arrived: Exclude<FromReader, { kind: 'decrypt' }>[] = [];
   let wake: (() => void) | undefined;

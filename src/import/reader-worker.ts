@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { readListedFiles } from './archive-reader.js';
-import { MAX_BATCHES_AHEAD, type FromReader, type ReaderThreadInput, type ToReader } from './reader-thread.js';
+import type { FromReader, ReaderThreadInput, ToReader } from './reader-thread.js';
 
 const port = parentPort;
 if (!port) throw new Error('reader-worker runs as a worker thread');
@@ -70,7 +70,7 @@ function decrypt(path: string): Promise<Buffer | undefined> {
 async function run(): Promise<void> {
   const options = input.decrypts ? { ...input.options, decrypt } : input.options;
   for await (const batch of readListedFiles(input.listing, options)) {
-    while (entriesAhead >= input.aheadEntries || batchesAhead >= MAX_BATCHES_AHEAD) await new Promise<void>((r) => (resume = r));
+    while (entriesAhead >= input.aheadEntries || batchesAhead >= input.aheadBatches) await new Promise<void>((r) => (resume = r));
     entriesAhead += batch.entries.length;
     batchesAhead++;
     post({ kind: 'batch', batch });
