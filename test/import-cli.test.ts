@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
 import { CLI } from './support/cairn-process.js';
 import { writeSyntheticArchive } from './support/synthetic-archive.js';
@@ -28,6 +29,37 @@ void describe('cairn import', () => {
       assert.deepEqual([...ids].sort(), archives.flatMap((a) => a.eventIds).sort());
     } finally {
       await store.close();
+    }
+  });
+
+  void it('reports an unreadable file by name, imports the rest and exits with status 2', () => {
+    const dataDir = join(root, 'data-partial');
+    const archive = writeSyntheticArchive(join(root, 'logs-partial'), { files: 2, recordsPerFile: 5, accountId: '111122223333', seed: 7 });
+    const broken = join(root, 'broken.json');
+    writeFileSync(broken, '{"Records":[{"eventID":');
+    const run = spawnSync(process.execPath, [CLI, 'import', '--data-dir', dataDir, archive.root, broken], { encoding: 'utf8' });
+    assert.equal(run.status, 2, run.stdout + run.stderr);
+    assert.match(run.stderr, new RegExp(`^skipped ${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `, 'm'));
+    assert.match(run.stdout, /^imported 10 events \(0 duplicates skipped, 0 records not CloudTrail events\) from 3 files \(1 unreadable\)/);
+  });
+
+  void it('fails with the store\'s own message when it cannot open the store, and stores nothing', async () => {
+    const dataDir = join(root, 'data-newer');
+    await openSqliteStore({ dataDir }).close();
+    const db = new Database(join(dataDir, 'cairn.db'));
+    const newer = (db.pragma('user_version', { simple: true }) as number) + 1;
+    db.pragma(`user_version = ${newer}`);
+    db.close();
+    const archive = writeSyntheticArchive(join(root, 'logs-newer'), { files: 1, recordsPerFile: 5, accountId: '111122223333', seed: 8 });
+    const run = spawnSync(process.execPath, [CLI, 'import', '--data-dir', dataDir, archive.root], { encoding: 'utf8' });
+    assert.equal(run.status, 1, run.stdout + run.stderr);
+    assert.match(run.stderr, new RegExp(`^cairn: .*cairn\\.db was written by a newer Cairn \\(schema ${newer}\\)\n$`));
+    assert.equal(run.stdout, '');
+    const after = new Database(join(dataDir, 'cairn.db'), { readonly: true });
+    try {
+      assert.equal(after.prepare('SELECT count(*) FROM chunks').pluck().get(), 0);
+    } finally {
+      after.close();
     }
   });
 });

@@ -2,7 +2,8 @@
  * `readListedFiles` on a worker thread: an import reads, gunzips and splits the next files there
  * while its own thread appends the batches already read, instead of taking turns at both.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from './module-worker.js';
 import type { ArchiveBatch, ArchiveListing, ReadOptions } from './archive-reader.js';
 
 /** What the reading thread is given: the reading options, less `decrypt`, which stays on this thread. */
@@ -103,11 +104,5 @@ async function answerDecrypt(worker: Worker, request: { id: number; path: string
 }
 
 function startReaderWorker(workerData: ReaderThreadInput): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./reader-worker.js', import.meta.url), { workerData });
-  // Run from TypeScript source (the tests, under tsx): a worker does not inherit tsx's loader, so it
-  // registers it before loading its entry.
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./reader-worker.ts', import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(bootstrap, { eval: true, workerData });
+  return startModuleWorker(new URL('./reader-worker.js', import.meta.url), { workerData });
 }
