@@ -5,6 +5,7 @@
 import type { Worker } from 'node:worker_threads';
 import { startModuleWorker } from './module-worker.js';
 import type { ArchiveBatch, ArchiveListing, ReadOptions } from './archive-reader.js';
+import { unpackBatch, type PackedBatch } from './batch-transfer.js';
 
 /** What the reading thread is given: the reading options, less `decrypt`, which stays on this thread. */
 export interface ReaderThreadInput {
@@ -17,7 +18,7 @@ export interface ReaderThreadInput {
 }
 
 export type FromReader =
-  | { kind: 'batch'; batch: ArchiveBatch }
+  | { kind: 'batch'; batch: PackedBatch }
   | { kind: 'decrypt'; id: number; path: string }
   | { kind: 'end' }
   | { kind: 'failed'; message: string };
@@ -78,8 +79,8 @@ export async function* readListedFilesOnThread(listing: ArchiveListing, options:
       }
       if (message.kind === 'end') return;
       if (message.kind === 'failed') throw new Error(message.message);
-      worker.postMessage({ kind: 'taken', entries: message.batch.entries.length } satisfies ToReader);
-      yield message.batch;
+      worker.postMessage({ kind: 'taken', entries: message.batch.entries.eventIds.length } satisfies ToReader);
+      yield unpackBatch(message.batch);
     }
   } finally {
     worker.removeAllListeners();

@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { readListedFiles } from './archive-reader.js';
+import { packBatch } from './batch-transfer.js';
 import type { FromReader, ReaderThreadInput, ToReader } from './reader-thread.js';
 
 const port = parentPort;
@@ -73,7 +74,7 @@ async function run(): Promise<void> {
     while (entriesAhead >= input.aheadEntries || batchesAhead >= input.aheadBatches) await new Promise<void>((r) => (resume = r));
     entriesAhead += batch.entries.length;
     batchesAhead++;
-    post({ kind: 'batch', batch });
+    post({ kind: 'batch', batch: packBatch(batch) });
   }
   post({ kind: 'end' });
 }
