@@ -142,8 +142,8 @@ const IMPORT_POLL_MS = 10_000;
 const RESULT_DELIVERY_POLL_MS = 500;
 
 /** Opens the store named by the configuration (for the server and for offline commands). */
-export function openStore(config: { dataDir: string }): CairnStore {
-  return openSqliteStore({ dataDir: config.dataDir });
+export function openStore(config: { dataDir: string; bulkWriter?: boolean }): CairnStore {
+  return openSqliteStore({ dataDir: config.dataDir, bulkWriter: config.bulkWriter });
 }
 
 /** The bucket store trails write to: S3 at an endpoint, else local directories (`<data-dir>/buckets`). */
@@ -196,8 +196,11 @@ export interface RunningCairn {
   close(): Promise<void>;
 }
 
-/** The store `--store` names (PostgreSQL), else SQLite in the data directory. */
-export async function openConfiguredStore(config: { dataDir: string; store?: string }): Promise<CairnStore> {
+/**
+ * The store `--store` names (PostgreSQL), else SQLite in the data directory. `bulkWriter`: the
+ * process mostly appends events the store does not have yet (`cairn import`).
+ */
+export async function openConfiguredStore(config: { dataDir: string; store?: string; bulkWriter?: boolean }): Promise<CairnStore> {
   if (config.store === undefined) return openStore(config);
   if (!/^postgres(ql)?:\/\//.test(config.store)) throw new Error(`--store must be a postgres:// URL, not ${config.store}`);
   // Loaded only when asked for: a SQLite process never loads the PostgreSQL client.

@@ -15,7 +15,7 @@ export interface ImportFlags {
  * its batches left and closes the store. `seconds` includes the merge.
  */
 export async function runImport(paths: readonly string[], flags: ImportFlags, onProgress: (progress: ImportProgress) => void): Promise<ImportSummary> {
-  const store = await openConfiguredStore(flags);
+  const store = await openConfiguredStore({ ...flags, bulkWriter: true });
   try {
     // Log files a trail encrypted into a local bucket are read decrypted (the key comes from the KMS).
     const decryptor = openObjectDecryptor({ region: flags.region, kmsEndpoint: flags.kmsEndpoint });

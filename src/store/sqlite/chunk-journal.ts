@@ -53,13 +53,18 @@ export class ChunkJournal {
   private readonly statements;
   private readonly ids: EventIdIndex;
 
-  /** `postingsCache`: the lookups' cache of postings reads, kept true by every write here. */
+  /**
+   * `postingsCache`: the lookups' cache of postings reads, kept true by every write here.
+   * `bulkWriter`: a writer whose ids are nearly all new (`cairn import`) keeps a filter of the stored
+   * ids' hashes, so most of its duplicate checks need no lookup.
+   */
   constructor(
     private readonly db: Database.Database,
     seedDictionary: Buffer,
     private readonly postingsCache: PostingsCache,
+    { bulkWriter = false }: { bulkWriter?: boolean } = {},
   ) {
-    this.ids = new EventIdIndex(db);
+    this.ids = new EventIdIndex(db, { bulkWriter });
     this.statements = {
       dictionaries: db.prepare<[], { id: number; data: Buffer }>('SELECT id, data FROM dictionaries ORDER BY id'),
       insertDictionary: db.prepare<[number, Buffer]>('INSERT OR IGNORE INTO dictionaries (id, data) VALUES (?, ?)'),
@@ -180,8 +185,9 @@ export class ChunkJournal {
     return { decoded: new DecodedChunk(this.compression.decompress(data)), firstSeq: row.id, received: row.received, handedOut: [], positions: new Map() };
   }
 
-  /** Whether `eventId` is stored (hash hits are confirmed against the chunk's own ids). */
+  /** Whether `eventId` is stored (hash hits are confirmed against the chunk's own ids). Call in a write transaction. */
   has(eventId: string): boolean {
+    if (!this.ids.mayHold(eventIdHash(eventId))) return false;
     return this.find(eventId) !== undefined;
   }
 
@@ -219,6 +225,7 @@ export class ChunkJournal {
    */
   beganWrite(): void {
     this.followRewrites();
+    this.ids.beganWrite();
   }
 
   /**

@@ -18,7 +18,7 @@ const count = (db: Database.Database, table: string): number => db.prepare<[], n
 void it('keeps new ids in the recent table and merges them into event_ids a range at a time, finding every one throughout', () => {
   const db = new Database(':memory:');
   db.exec(SCHEMA);
-  const index = new EventIdIndex(db, 100);
+  const index = new EventIdIndex(db, { recentLimit: 100 });
   const rows: [number, number][] = [];
   // Hashes spread over the whole 53-bit space, as eventIdHash gives them.
   for (let i = 0; i < 1_000; i++) rows.push([Math.floor(((i * 7919) % 1_000) / 1_000 * 2 ** 53), 1 + Math.floor(i / 10)]);

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { EventIdFilter } from './event-id-filter.js';
 
 /** Ids held in `event_ids_recent` before ranges of them are merged into `event_ids`. */
 export const RECENT_ID_LIMIT = 131_072;
@@ -22,14 +23,24 @@ const RANGE_WIDTH = 2 ** 53 / RANGES;
  */
 export class EventIdIndex {
   private readonly statements;
+  private readonly recentLimit: number;
   /** This process's count of recent rows: another writer's rows show only when it is re-read. */
   private recentRows: number;
   private nextRange = 0;
+  /**
+   * A bulk writer's filter of every stored hash ('unbuilt' until its first write needs it; 'off' for
+   * good once another connection has written, since its ids would be missing).
+   */
+  private filter: EventIdFilter | 'unbuilt' | 'off';
+  /** SQLite's data_version when the filter was last known complete. */
+  private filterDataVersion = 0;
 
   constructor(
     db: Database.Database,
-    private readonly recentLimit = RECENT_ID_LIMIT,
+    { bulkWriter = false, recentLimit = RECENT_ID_LIMIT }: { bulkWriter?: boolean; recentLimit?: number } = {},
   ) {
+    this.recentLimit = recentLimit;
+    this.filter = bulkWriter ? 'unbuilt' : 'off';
     this.statements = {
       insert: db.prepare<[number, number]>('INSERT OR IGNORE INTO event_ids_recent (hash, chunk) VALUES (?, ?)'),
       deleteMain: db.prepare<[number, number, number]>('DELETE FROM event_ids WHERE hash = ? AND chunk BETWEEN ? AND ?'),
@@ -38,12 +49,32 @@ export class EventIdIndex {
       countRecent: db.prepare<[], number>('SELECT count(*) FROM event_ids_recent').pluck(),
       mergeRange: db.prepare<[number, number]>('INSERT OR IGNORE INTO event_ids (hash, chunk) SELECT hash, chunk FROM event_ids_recent WHERE hash >= ? AND hash < ?'),
       clearRange: db.prepare<[number, number]>('DELETE FROM event_ids_recent WHERE hash >= ? AND hash < ?'),
+      allHashes: db.prepare<[], number>('SELECT hash FROM event_ids UNION ALL SELECT hash FROM event_ids_recent').pluck(),
+      countAll: db.prepare<[], number>('SELECT (SELECT count(*) FROM event_ids) + (SELECT count(*) FROM event_ids_recent)').pluck(),
+      // Changes when another connection commits, never for this one's own commits.
+      dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
     };
     this.recentRows = this.statements.countRecent.get() ?? 0;
   }
 
+  /** Call first in every write transaction: drops the filter if another connection has written since it was complete. */
+  beganWrite(): void {
+    if (this.filter instanceof EventIdFilter && this.statements.dataVersion.get() !== this.filterDataVersion) this.filter = 'off';
+  }
+
+  /**
+   * Whether a stored eventID may have this hash (false: certainly none has); always true without a
+   * filter. Call in a write transaction: its lock keeps other writers out until the insert.
+   */
+  mayHold(hash: number): boolean {
+    if (this.filter === 'off') return true;
+    const filter = this.filter === 'unbuilt' || this.filter.full ? this.buildFilter() : this.filter;
+    return filter === 'off' || filter.mayHold(hash);
+  }
+
   /** Adds (hash, seq) rows, sorted by hash so neighbours share pages; then merges a range if due. */
   insert(rows: readonly (readonly [hash: number, seq: number])[]): void {
+    if (this.filter instanceof EventIdFilter) for (const [hash] of rows) this.filter.add(hash);
     for (const [hash, seq] of rows) this.recentRows += this.statements.insert.run(hash, seq).changes;
     if (this.recentRows > this.recentLimit) this.mergeOneRange();
   }
@@ -62,6 +93,15 @@ export class EventIdIndex {
   /** Call after the caller's transaction rolls back: the count may include rows that are gone. */
   rolledBack(): void {
     this.recentRows = this.statements.countRecent.get() ?? 0;
+  }
+
+  /** Every stored hash, with room to grow to twice as many; off when that is too large. */
+  private buildFilter(): EventIdFilter | 'off' {
+    const filter = EventIdFilter.forCapacity(2 * (this.statements.countAll.get() ?? 0));
+    if (filter) for (const hash of this.statements.allHashes.iterate()) filter.add(hash);
+    this.filter = filter ?? 'off';
+    this.filterDataVersion = this.statements.dataVersion.get() ?? 0;
+    return this.filter;
   }
 
   private mergeOneRange(): void {

@@ -18,6 +18,8 @@ import { SqliteLakeStateStore } from './lake-state-store.js';
 export interface SqliteStoreOptions {
   /** Directory holding `cairn.db`; created (0700) when missing. */
   dataDir: string;
+  /** For `cairn import`: appends of ids that are nearly all new (see ChunkJournal). */
+  bulkWriter?: boolean;
 }
 
 /**
@@ -51,7 +53,7 @@ export function openSqliteStore(options: SqliteStoreOptions): CairnStore {
   const walSync = new WalSync(`${file}-wal`);
   const checkpointer = new Checkpointer(db, file);
   return {
-    events: new SqliteEventStore(db, Buffer.from(SEED_DICTIONARY_BASE64, 'base64'), walSync, checkpointer),
+    events: new SqliteEventStore(db, Buffer.from(SEED_DICTIONARY_BASE64, 'base64'), walSync, checkpointer, { bulkWriter: options.bulkWriter }),
     credentials: new SqliteCredentialStore(db),
     settings: new SqliteSettingsStore(db),
     learnedIdentities: new SqliteLearnedIdentityStore(db),

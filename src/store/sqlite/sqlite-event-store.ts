@@ -31,6 +31,7 @@ export class SqliteEventStore implements EventStore {
     seedDictionary: Buffer,
     private readonly walSync: WalSync,
     private readonly checkpointer: Checkpointer,
+    options: { bulkWriter?: boolean } = {},
   ) {
     this.strings = new StringTable(db);
     const postingsCache = new PostingsCache(db);
@@ -46,7 +47,7 @@ export class SqliteEventStore implements EventStore {
       this.journal.endWrite();
       return done;
     });
-    this.journal = new ChunkJournal(db, seedDictionary, postingsCache);
+    this.journal = new ChunkJournal(db, seedDictionary, postingsCache, options);
     this.compactor = new ChunkCompactor(db, this.journal, EVENTS_PER_CHUNK, MAX_CHUNK_SPAN_MS);
     this.lookup = new EventLookup(db, this.strings, this.journal, postingsCache);
     this.statements = {
