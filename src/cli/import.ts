@@ -3,8 +3,6 @@ import type { ImportProgress, ImportSummary } from '../import/index.js';
 import { startModuleWorker } from '../import/index.js';
 import type { ImportFlags } from './import-run.js';
 
-export type { ImportFlags } from './import-run.js';
-
 export interface ImportThreadInput {
   paths: string[];
   flags: ImportFlags;
