@@ -1,4 +1,5 @@
 import type { EventCategory, JournalEntry, LookupResource } from '../records/index.js';
+import { readOnlyCode, readOnlyOf } from '../records/index.js';
 import type { ArchiveBatch } from './archive-reader.js';
 
 /**
@@ -24,7 +25,7 @@ interface PackedEntries {
   eventSources: Uint32Array;
   usernames: Uint32Array;
   accessKeyIds: Uint32Array;
-  /** 0 false, 1 true, 2 absent. */
+  /** readOnlyCode of each entry. */
   readOnly: Uint8Array;
   /** Entry i's resources are resourceTypes/resourceNames[resourceStart[i] .. resourceStart[i + 1]). */
   resourceStart: Uint32Array;
@@ -38,6 +39,7 @@ interface PackedEntries {
 export function packBatch(batch: ArchiveBatch): PackedBatch {
   const { entries, ...rest } = batch;
   const n = entries.length;
+  const resourceCount = entries.reduce((sum, e) => sum + e.resources.length, 0);
   const values: string[] = [];
   const indexOf = new Map<string, number>();
   const ref = (value: string | undefined): number => {
@@ -62,8 +64,8 @@ export function packBatch(batch: ArchiveBatch): PackedBatch {
     accessKeyIds: new Uint32Array(n),
     readOnly: new Uint8Array(n),
     resourceStart: new Uint32Array(n + 1),
-    resourceTypes: new Uint32Array(entries.reduce((sum, e) => sum + e.resources.length, 0)),
-    resourceNames: new Uint32Array(entries.reduce((sum, e) => sum + e.resources.length, 0)),
+    resourceTypes: new Uint32Array(resourceCount),
+    resourceNames: new Uint32Array(resourceCount),
     raws: '',
     rawLengths: new Uint32Array(n),
   };
@@ -79,7 +81,7 @@ export function packBatch(batch: ArchiveBatch): PackedBatch {
     packed.eventSources[i] = ref(e.eventSource);
     packed.usernames[i] = ref(e.username);
     packed.accessKeyIds[i] = ref(e.accessKeyId);
-    packed.readOnly[i] = e.readOnly === undefined ? 2 : e.readOnly ? 1 : 0;
+    packed.readOnly[i] = readOnlyCode(e.readOnly);
     for (const r of e.resources) {
       packed.resourceTypes[resource] = ref(r.type);
       packed.resourceNames[resource] = ref(r.name);
@@ -106,7 +108,6 @@ export function unpackBatch(batch: PackedBatch): ArchiveBatch {
       const type = value(p.resourceTypes[r]!);
       resources.push(type === undefined ? { name: required(p.resourceNames[r]!) } : { type, name: required(p.resourceNames[r]!) });
     }
-    const readOnly = p.readOnly[i];
     const rawEnd = rawAt + p.rawLengths[i]!;
     // The same key order as toJournalEntry's, so entries have one shape whichever way they came.
     entries[i] = {
@@ -117,7 +118,7 @@ export function unpackBatch(batch: PackedBatch): ArchiveBatch {
       eventTime: p.eventTimes[i]!,
       eventName: required(p.eventNames[i]!),
       eventSource: required(p.eventSources[i]!),
-      readOnly: readOnly === 2 ? undefined : readOnly === 1,
+      readOnly: readOnlyOf(p.readOnly[i]),
       username: value(p.usernames[i]!),
       accessKeyId: value(p.accessKeyIds[i]!),
       resources,

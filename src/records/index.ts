@@ -2,3 +2,4 @@ export type { CloudTrailRecord, UserIdentity, RecordResource, EventCategory, Loo
 export { toJournalEntry, categoryOf, InvalidRecordError } from './journal-entry.js';
 export { lookupUsername } from './username.js';
 export { lookupResources } from './resources.js';
+export { readOnlyCode, readOnlyOf } from './read-only-code.js';

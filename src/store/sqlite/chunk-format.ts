@@ -18,7 +18,7 @@ export interface ChunkEvent {
   source: number;
   user: number;
   akid: number;
-  /** 0 false, 1 true, 2 absent. */
+  /** records' readOnlyCode: 0 false, 1 true, 2 absent. */
   readOnly: number;
   /** Pairs of (type term or 0, name term). */
   resources: number[];

@@ -187,13 +187,13 @@ export class ChunkJournal {
 
   /** Whether `eventId` is stored (hash hits are confirmed against the chunk's own ids). Call in a write transaction. */
   has(eventId: string): boolean {
-    if (!this.ids.mayHold(eventIdHash(eventId))) return false;
-    return this.find(eventId) !== undefined;
+    const hash = eventIdHash(eventId);
+    return this.ids.mayHold(hash) && this.find(eventId, hash) !== undefined;
   }
 
   /** The chunk and position holding `eventId`. */
-  find(eventId: string): { chunk: OpenChunk; index: number } | undefined {
-    for (const seq of this.ids.seqsOf(eventIdHash(eventId))) {
+  find(eventId: string, hash = eventIdHash(eventId)): { chunk: OpenChunk; index: number } | undefined {
+    for (const seq of this.ids.seqsOf(hash)) {
       const id = this.chunkHolding(seq);
       if (id === undefined) continue;
       const chunk = this.open(id);

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { JournalEntry, StoredEvent } from '../../records/index.js';
+import { readOnlyCode } from '../../records/index.js';
 import type { AppendResult, EventPage, EventQuery, EventStore } from '../types.js';
 import { ChunkCompactor } from './chunk-compactor.js';
 import type { ChunkEvent } from './chunk-format.js';
@@ -127,7 +128,7 @@ export class SqliteEventStore implements EventStore {
       source: s.intern(entry.eventSource),
       user: entry.username === undefined ? 0 : s.intern(entry.username),
       akid: entry.accessKeyId === undefined ? 0 : s.intern(entry.accessKeyId),
-      readOnly: entry.readOnly === undefined ? 2 : entry.readOnly ? 1 : 0,
+      readOnly: readOnlyCode(entry.readOnly),
       resources,
       raw: entry.raw,
     };

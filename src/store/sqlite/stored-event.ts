@@ -1,4 +1,5 @@
 import type { EventCategory, LookupResource, StoredEvent } from '../../records/index.js';
+import { readOnlyOf } from '../../records/index.js';
 import type { OpenChunk } from './chunk-cache.js';
 import type { StringTable } from './string-table.js';
 
@@ -28,7 +29,6 @@ function build(strings: StringTable, chunk: OpenChunk, index: number): StoredEve
   }
   const user = d.user[i]!;
   const akid = d.akid[i]!;
-  const readOnly = d.readOnly[i]!;
   Object.freeze(resources);
   return Object.freeze({
     seq: chunk.firstSeq + d.seqDelta[i]!,
@@ -40,7 +40,7 @@ function build(strings: StringTable, chunk: OpenChunk, index: number): StoredEve
     eventTime: d.time[i]!,
     eventName: strings.value(d.name[i]!),
     eventSource: strings.value(d.source[i]!),
-    readOnly: readOnly === 2 ? undefined : readOnly === 1,
+    readOnly: readOnlyOf(d.readOnly[i]),
     username: user === 0 ? undefined : strings.value(user),
     accessKeyId: akid === 0 ? undefined : strings.value(akid),
     resources,
