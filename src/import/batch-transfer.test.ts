@@ -40,6 +40,16 @@ void describe('packBatch / unpackBatch', () => {
     assert.deepEqual(across(batch), batch);
   });
 
+  void it('slices texts back out of several joined runs, a text longer than a run included', () => {
+    const pad = (n: number): string => 'x'.repeat(n);
+    const sizes = [30_000, 18_000, 1, 60_000, 49_151, 49_152, 2, 100_000, 5];
+    const entries = sizes.map((n, i) => entry({ eventID: `id-${i}` }, `{"eventID":"id-${i}","pad":"${pad(n)}","é":"${'ü'.repeat(i)}"}`));
+    const packed = packBatch({ file: '/data/c.json', entries, skipped: 0, bytesRead: 1 });
+    assert.ok(packed.entries.raws.length > 3, `texts go in several runs (${packed.entries.raws.length})`);
+    const batch: ArchiveBatch = { file: '/data/c.json', entries, skipped: 0, bytesRead: 1 };
+    assert.deepEqual(across(batch), batch);
+  });
+
   void it('carries a batch without entries, and one without a done file', () => {
     const empty: ArchiveBatch = { file: '/data/b.json', entries: [], skipped: 0, bytesRead: 0 };
     assert.deepEqual(across(empty), empty);

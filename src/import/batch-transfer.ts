@@ -6,7 +6,7 @@ import type { ArchiveBatch } from './archive-reader.js';
  * A batch as it crosses from the reader thread to the importing thread: entries as columns. Cloned
  * as objects, 4,096 entries cost the receiving thread about 16 ms to rebuild; as columns, with each
  * repeated value (account, region, name, source, user, key, resource) sent once per batch and the
- * record texts as one string sliced again on arrival, about 7 ms. The receiving thread is the one
+ * record texts joined into a few strings sliced again on arrival, about 7 ms. The receiving thread is the one
  * that sets an import's pace. (Measured on the benchmark data with v8.serialize/deserialize.)
  */
 export interface PackedBatch extends Omit<ArchiveBatch, 'entries'> {
@@ -31,10 +31,18 @@ interface PackedEntries {
   resourceStart: Uint32Array;
   resourceTypes: Uint32Array;
   resourceNames: Uint32Array;
-  /** Every record text, concatenated; rawLengths in UTF-16 code units. */
-  raws: string;
+  /** The record texts, concatenated a run at a time (see RAW_RUN); rawLengths in UTF-16 code units. */
+  raws: string[];
   rawLengths: Uint32Array;
 }
+
+/**
+ * Most UTF-16 code units of record text joined into one string. Under V8's large-object size
+ * (128 KB, even as two-byte text), each string is made, here and where it arrives, in the young
+ * generation's pages, already mapped. One string for a whole batch (about 6 MB) took fresh pages from
+ * the kernel on both threads every time, and their page faults cost more than the copying.
+ */
+const RAW_RUN = 48 * 1024;
 
 export function packBatch(batch: ArchiveBatch): PackedBatch {
   const { entries, ...rest } = batch;
@@ -66,10 +74,11 @@ export function packBatch(batch: ArchiveBatch): PackedBatch {
     resourceStart: new Uint32Array(n + 1),
     resourceTypes: new Uint32Array(resourceCount),
     resourceNames: new Uint32Array(resourceCount),
-    raws: '',
+    raws: [],
     rawLengths: new Uint32Array(n),
   };
-  const raws = new Array<string>(n);
+  let run: string[] = [];
+  let runLength = 0;
   let resource = 0;
   entries.forEach((e, i) => {
     packed.eventIds[i] = e.eventId;
@@ -88,10 +97,17 @@ export function packBatch(batch: ArchiveBatch): PackedBatch {
       resource++;
     }
     packed.resourceStart[i + 1] = resource;
-    raws[i] = e.raw;
+    // A record longer than a run gets a run to itself.
+    if (runLength > 0 && runLength + e.raw.length > RAW_RUN) {
+      packed.raws.push(run.join(''));
+      run = [];
+      runLength = 0;
+    }
+    run.push(e.raw);
+    runLength += e.raw.length;
     packed.rawLengths[i] = e.raw.length;
   });
-  packed.raws = raws.join('');
+  if (run.length > 0) packed.raws.push(run.join(''));
   return { ...rest, entries: packed };
 }
 
@@ -101,12 +117,17 @@ export function unpackBatch(batch: PackedBatch): ArchiveBatch {
   // Fields every entry has were packed as values, never as 0.
   const required = (index: number): string => p.values[index - 1]!;
   const entries = new Array<JournalEntry>(p.eventIds.length);
+  let runIndex = 0;
   let rawAt = 0;
   for (let i = 0; i < entries.length; i++) {
     const resources: LookupResource[] = [];
     for (let r = p.resourceStart[i]!; r < p.resourceStart[i + 1]!; r++) {
       const type = value(p.resourceTypes[r]!);
       resources.push(type === undefined ? { name: required(p.resourceNames[r]!) } : { type, name: required(p.resourceNames[r]!) });
+    }
+    if (rawAt === p.raws[runIndex]!.length && p.rawLengths[i]! > 0) {
+      runIndex++;
+      rawAt = 0;
     }
     const rawEnd = rawAt + p.rawLengths[i]!;
     // The same key order as toJournalEntry's, so entries have one shape whichever way they came.
@@ -122,7 +143,7 @@ export function unpackBatch(batch: PackedBatch): ArchiveBatch {
       username: value(p.usernames[i]!),
       accessKeyId: value(p.accessKeyIds[i]!),
       resources,
-      raw: p.raws.slice(rawAt, rawEnd),
+      raw: p.raws[runIndex]!.slice(rawAt, rawEnd),
     };
     rawAt = rawEnd;
   }

@@ -5,7 +5,7 @@ import type * as Zstd from 'zstd-napi/binding.js';
 const zstd = createRequire(import.meta.url)('zstd-napi/binding.js') as typeof Zstd;
 
 /** zstd level 3: about 250 MB/s per core here, within a few percent of level 9's ratio with a dictionary. */
-const LEVEL = 3;
+const LEVEL = 1;
 
 interface LoadedDictionary {
   compress: Zstd.CDict;
