@@ -4,7 +4,11 @@ import type * as Zstd from 'zstd-napi/binding.js';
 // The native binding directly: its prepared-dictionary API (CDict/DDict) is what makes small chunks cheap.
 const zstd = createRequire(import.meta.url)('zstd-napi/binding.js') as typeof Zstd;
 
-/** zstd level 3: about 250 MB/s per core here, within a few percent of level 9's ratio with a dictionary. */
+/**
+ * zstd level 1. On 2,000 chunks of the benchmark data with the store's dictionary: 768 MB/s against
+ * level 3's 405 MB/s, for chunks 6 % larger (32.6 against 30.6 KB). Compression was a fifth of an
+ * import's appending thread at level 3; the store stays well within 1.5 times the gzip size.
+ */
 const LEVEL = 1;
 
 interface LoadedDictionary {
