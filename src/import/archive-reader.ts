@@ -12,6 +12,7 @@ import { createGunzip, gunzipSync } from 'node:zlib';
 import type { ZlibOptions } from 'node:zlib';
 import { InvalidRecordError, toJournalEntry } from '../records/index.js';
 import type { JournalEntry } from '../records/index.js';
+import type { PreparedAppend } from '../store/index.js';
 import { MalformedJsonError, RecordSplitter } from './record-splitter.js';
 import type { SplitItem } from './record-splitter.js';
 import { ZipError, openZipMember, readZipDirectory, unsupportedMember } from './zip.js';
@@ -79,6 +80,8 @@ export interface ArchiveBatch {
   bytesRead: number;
   /** Set on the last batch of each file. */
   done?: FileResult;
+  /** The store's work on exactly these entries, done ahead by the reader thread (reader-thread.ts). */
+  prepared?: PreparedAppend;
 }
 
 export interface ArchiveListing {

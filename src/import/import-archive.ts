@@ -4,7 +4,7 @@
  * killed midway and run again ends with every event stored exactly once.
  */
 import type { JournalEntry } from '../records/index.js';
-import type { EventStore } from '../store/index.js';
+import type { EventStore, PreparedAppend } from '../store/index.js';
 import { DEFAULT_BATCH_SIZE, listArchiveFiles, readListedFiles } from './archive-reader.js';
 import type { FileResult, ReadOptions } from './archive-reader.js';
 import { readListedFilesOnThread } from './reader-thread.js';
@@ -59,7 +59,7 @@ export interface ImportSummary {
  * `batchSize` (default 4096; a batch may span files); a failing append rejects (after earlier batches
  * were stored), a malformed file does not.
  */
-export async function importArchive(paths: readonly string[], store: Pick<EventStore, 'append'>, options: ImportOptions = {}): Promise<ImportSummary> {
+export async function importArchive(paths: readonly string[], store: Pick<EventStore, 'append' | 'appendRecipe'>, options: ImportOptions = {}): Promise<ImportSummary> {
   const started = process.hrtime.bigint();
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
   const listing = await listArchiveFiles(paths);
@@ -85,6 +85,8 @@ export async function importArchive(paths: readonly string[], store: Pick<EventS
     options.onProgress({ ...progress });
   };
   let pending: JournalEntry[] = [];
+  // The reader thread's work for the store on one batch's entries, while `pending` is that very batch.
+  let prepared: { entries: JournalEntry[]; work: PreparedAppend } | undefined;
   // One append in flight while the next batch is read and parsed (its WAL flush runs off-thread).
   let inFlight: Promise<void> = Promise.resolve();
   let failure: { error: unknown } | undefined;
@@ -97,7 +99,9 @@ export async function importArchive(paths: readonly string[], store: Pick<EventS
       const batch = pending.length > batchSize ? pending.slice(0, batchSize) : pending;
       pending = pending.length > batchSize ? pending.slice(batchSize) : [];
       await settle();
-      inFlight = store.append(batch).then(
+      const work = prepared?.entries === batch ? prepared.work : undefined;
+      prepared = undefined;
+      inFlight = store.append(batch, work ? { prepared: work } : {}).then(
         (r) => {
           summary.inserted += r.inserted;
           summary.duplicates += r.duplicates;
@@ -111,16 +115,19 @@ export async function importArchive(paths: readonly string[], store: Pick<EventS
     if (all) await settle();
   };
 
-  const read = options.readerThread ? readListedFilesOnThread : readListedFiles;
-  const batches = read(listing, { ...options, batchSize });
+  const batches = options.readerThread
+    ? readListedFilesOnThread(listing, { ...options, batchSize, ...(store.appendRecipe ? { appendRecipe: () => store.appendRecipe?.() } : {}) })
+    : readListedFiles(listing, { ...options, batchSize });
   for await (const batch of batches) {
     progress.file = batch.file;
     summary.records += batch.entries.length;
     summary.skipped += batch.skipped;
     summary.bytes = batch.bytesRead;
     if (batch.entries.length > 0) {
-      if (pending.length === 0 && batch.entries.length === batchSize) pending = batch.entries;
-      else for (const e of batch.entries) pending.push(e);
+      if (pending.length === 0 && batch.entries.length === batchSize) {
+        pending = batch.entries;
+        if (batch.prepared) prepared = { entries: batch.entries, work: batch.prepared };
+      } else for (const e of batch.entries) pending.push(e);
     }
     const done = batch.done;
     if (done) {

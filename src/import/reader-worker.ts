@@ -4,9 +4,12 @@
  * Decryption is asked of the importing thread, which holds the key service.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { readListedFiles } from './archive-reader.js';
+import { appendPreparer } from '../store/index.js';
+import type { AppendPreparer } from '../store/index.js';
+import { DEFAULT_BATCH_SIZE, readListedFiles } from './archive-reader.js';
 import { packBatch } from './batch-transfer.js';
 import type { FromReader, ReaderThreadInput, ToReader } from './reader-thread.js';
+import { rebatch } from './rebatch.js';
 
 const port = parentPort;
 if (!port) throw new Error('reader-worker runs as a worker thread');
@@ -17,6 +20,7 @@ let batchesAhead = 0;
 let resume: (() => void) | undefined;
 const decryptions = new Map<number, { resolve: (plaintext: Buffer | undefined) => void; reject: (error: Error) => void }>();
 let nextDecryption = 0;
+let preparer: AppendPreparer | undefined = input.recipe ? appendPreparer(input.recipe) : undefined;
 
 port.on('message', (message: ToReader) => {
   if (message.kind === 'taken') {
@@ -24,6 +28,10 @@ port.on('message', (message: ToReader) => {
     batchesAhead--;
     resume?.();
     resume = undefined;
+    return;
+  }
+  if (message.kind === 'recipe') {
+    preparer = appendPreparer(message.recipe);
     return;
   }
   const waiting = decryptions.get(message.id);
@@ -70,8 +78,11 @@ function decrypt(path: string): Promise<Buffer | undefined> {
 
 async function run(): Promise<void> {
   const options = input.decrypts ? { ...input.options, decrypt } : input.options;
-  for await (const batch of readListedFiles(input.listing, options)) {
+  for await (const batch of rebatch(readListedFiles(input.listing, options), input.options.batchSize ?? DEFAULT_BATCH_SIZE)) {
     while (entriesAhead >= input.aheadEntries || batchesAhead >= input.aheadBatches) await new Promise<void>((r) => (resume = r));
+    // Prepared only while the importing thread has a batch still to take: then it is the busier one, and
+    // the work moves off it. When it waits for this thread, the batch goes as it is and it does the work.
+    if (preparer && batch.entries.length > 0 && batchesAhead > 0) batch.prepared = preparer.prepare(batch.entries);
     entriesAhead += batch.entries.length;
     batchesAhead++;
     post({ kind: 'batch', batch: packBatch(batch) });

@@ -5,6 +5,9 @@ export type {
   EventQuery,
   EventPage,
   AppendResult,
+  AppendOptions,
+  AppendRecipe,
+  PreparedAppend,
   EventStore,
   PrincipalType,
   Credential,
@@ -19,3 +22,5 @@ export type {
   LakeStateStore,
 } from './types.js';
 export { attributeKey, attributeKeysOf, isAfterCursor, mayMatch } from './query-match.js';
+export { appendPreparer } from './append-preparer.js';
+export type { AppendPreparer } from './append-preparer.js';

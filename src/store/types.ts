@@ -1,5 +1,6 @@
 import type { EventCategory, JournalEntry, StoredEvent, UserIdentity } from '../records/index.js';
 import type { DeliveryState, SigningKey, TrailConfig, TrailStatus } from '../trails/index.js';
+import type { ChunkRecipe, PreparedChunks } from './sqlite/chunk-preparation.js';
 
 /** The eight LookupEvents attributes, by their wire names. */
 export type LookupAttributeKey =
@@ -55,12 +56,26 @@ export interface AppendResult {
   duplicates: number;
 }
 
+/** Work done ahead on one append's entries, elsewhere (appendPreparer): the SQLite store's chunks. */
+export type AppendRecipe = ChunkRecipe;
+export type PreparedAppend = PreparedChunks;
+
+export interface AppendOptions {
+  /** Made for exactly these entries from the store's `appendRecipe`; the store does the work itself when it cannot use it. */
+  prepared?: PreparedAppend;
+}
+
 /**
  * The durable, ordered event journal and its event-history index.
  * `append` resolves only once the entries are durable; an eventID already stored is skipped.
  */
 export interface EventStore {
-  append(entries: readonly JournalEntry[]): Promise<AppendResult>;
+  append(entries: readonly JournalEntry[], options?: AppendOptions): Promise<AppendResult>;
+  /**
+   * What a thread needs to prepare this store's appends (`appendPreparer`), for a bulk writer that
+   * reads on one thread and appends on another; undefined when there is nothing to prepare now.
+   */
+  appendRecipe?(): AppendRecipe | undefined;
   query(query: EventQuery): Promise<EventPage>;
   /**
    * Up to `limit` events with seq greater than `afterSeq`, in append (seq) order, across every

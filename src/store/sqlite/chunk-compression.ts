@@ -19,7 +19,9 @@ interface LoadedDictionary {
 /**
  * Compresses chunks with zstd and one of the store's dictionaries (raw content: sampled records of the
  * store itself). A chunk starts with its dictionary id (2 bytes, little-endian), so dictionaries can
- * be added later without rewriting older chunks.
+ * be added later without rewriting older chunks. Then comes one zstd frame, or two compressed apart
+ * with that dictionary: the metadata's and the records' (see `compressBeside`). Concatenated frames
+ * decompress to the concatenated plain bytes, so both forms read the same.
  */
 export class ChunkCompression {
   private readonly dictionaries = new Map<number, LoadedDictionary>();
@@ -45,12 +47,34 @@ export class ChunkCompression {
     this.current = Math.max(0, ...this.dictionaries.keys());
   }
 
+  /** Whether chunks compressed with dictionary `id` can be written (and read) here. */
+  has(id: number): boolean {
+    return this.dictionaries.has(id);
+  }
+
   compress(plain: Buffer): Buffer {
-    const dictionary = this.dictionaries.get(this.current);
-    if (!dictionary) throw new Error('no chunk dictionary loaded');
+    return this.compressWith(this.current, plain);
+  }
+
+  /**
+   * A chunk whose records part was compressed elsewhere (`compress` of `encodeRecords`' bytes, with a
+   * dictionary this store has; `recordBytes` long when plain): `meta` is compressed with the same
+   * dictionary and goes in front.
+   */
+  compressBeside(meta: Buffer, compressedRecords: Buffer, recordBytes: number): Buffer {
+    const id = compressedRecords.readUInt16LE(0);
+    // The metadata's lengths must add up to the records: a mismatch would store an unreadable chunk.
+    if (contentSize(compressedRecords.subarray(2)) !== recordBytes) throw new Error('compressed records do not match their lengths');
+    const front = this.compressWith(id, meta);
+    return Buffer.concat([front, compressedRecords.subarray(2)]);
+  }
+
+  private compressWith(id: number, plain: Buffer): Buffer {
+    const dictionary = this.dictionaries.get(id);
+    if (!dictionary) throw new Error(id === this.current ? 'no chunk dictionary loaded' : `chunk dictionary ${id} is not loaded`);
     const bound = zstd.compressBound(plain.length) + 2;
     if (this.scratch.length < bound) this.scratch = Buffer.allocUnsafe(bound * 2);
-    this.scratch.writeUInt16LE(this.current, 0);
+    this.scratch.writeUInt16LE(id, 0);
     const written = this.cctx.compressUsingCDict(this.scratch.subarray(2), plain, dictionary.compress);
     return Buffer.from(this.scratch.subarray(0, written + 2));
   }
@@ -63,12 +87,24 @@ export class ChunkCompression {
     }
     const dictionary = this.dictionaries.get(id);
     if (!dictionary) throw new Error(`journal chunk needs dictionary ${id}, which the store does not have`);
-    const frame = data.subarray(2);
-    const size = zstd.getFrameContentSize(frame);
-    if (size === null) throw new Error('journal chunk has no content size');
+    const frames = data.subarray(2);
+    const size = contentSize(frames);
     const out = Buffer.allocUnsafe(size);
-    const written = this.dctx.decompressUsingDDict(out, frame, dictionary.decompress);
+    const written = this.dctx.decompressUsingDDict(out, frames, dictionary.decompress);
     if (written !== size) throw new Error('journal chunk is damaged');
     return out;
   }
+}
+
+/** The plain size of one or more concatenated zstd frames (each records its own). */
+function contentSize(frames: Buffer): number {
+  let size = 0;
+  for (let at = 0; at < frames.length; ) {
+    const frame = frames.subarray(at);
+    const frameSize = zstd.getFrameContentSize(frame);
+    if (frameSize === null) throw new Error('journal chunk has no content size');
+    size += frameSize;
+    at += zstd.findFrameCompressedSize(frame);
+  }
+  return size;
 }

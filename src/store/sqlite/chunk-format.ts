@@ -30,11 +30,28 @@ const ID_TEXT = 0;
 const ID_UUID = 1;
 
 export function encodeChunk(events: readonly ChunkEvent[]): Buffer {
-  // Records first into their own buffer: writing them yields their byte lengths for the metadata.
-  const records = new ByteWriter(events.length * 2048);
-  const lengths: number[] = [];
-  for (const e of events) lengths.push(records.utf8(e.raw));
-  const meta = new ByteWriter(64 + events.length * 48 + records.length);
+  const records = encodeRecords(events.map((e) => e.raw));
+  return encodeChunkMeta(events, records.lengths, records.bytes);
+}
+
+/**
+ * A chunk's records part alone: its record texts as UTF-8, one after another, and each one's byte
+ * length. It can be made (and compressed) away from the store, by whoever holds the texts.
+ */
+export function encodeRecords(raws: readonly string[]): { bytes: Buffer; lengths: Uint32Array } {
+  const records = new ByteWriter(raws.length * 2048);
+  const lengths = new Uint32Array(raws.length);
+  raws.forEach((raw, i) => (lengths[i] = records.utf8(raw)));
+  return { bytes: records.result(), lengths };
+}
+
+/**
+ * A chunk's plain layout up to its records: the metadata, which holds the records' byte lengths.
+ * With `records`, the whole chunk (metadata then records).
+ */
+export function encodeChunkMeta(events: readonly ChunkEvent[], lengths: ArrayLike<number>, records?: Buffer): Buffer {
+  if (lengths.length !== events.length) throw new Error(`chunk of ${events.length} events given ${lengths.length} record lengths`);
+  const meta = new ByteWriter(64 + events.length * 48 + (records?.length ?? 0));
   meta.uint(FORMAT);
   meta.uint(events.length);
   let previousTime = 0;
@@ -61,7 +78,7 @@ export function encodeChunk(events: readonly ChunkEvent[]): Buffer {
     }
     meta.uint(lengths[i]!);
   });
-  meta.bytes(records.result());
+  if (records) meta.bytes(records);
   return meta.result();
 }
 

@@ -3,7 +3,8 @@ import type { OpenChunk } from './chunk-cache.js';
 import { ChunkCache } from './chunk-cache.js';
 import { ChunkCompression } from './chunk-compression.js';
 import type { ChunkEvent } from './chunk-format.js';
-import { DecodedChunk, encodeChunk } from './chunk-format.js';
+import { DecodedChunk, encodeChunk, encodeChunkMeta } from './chunk-format.js';
+import type { ChunkRecipe } from './chunk-preparation.js';
 import { DictionarySampler } from './dictionary-sampler.js';
 import { eventIdHash } from './event-id.js';
 import { EventIdIndex } from './event-id-index.js';
@@ -11,22 +12,23 @@ import type { Posting } from './postings.js';
 import type { PostingsCache } from './postings-cache.js';
 import { postingsOf, postingsOfEvents } from './postings.js';
 
-/**
- * Events per chunk: 128 compress to about 205 B each with a store dictionary (64: 215, 16: 240),
- * need about 2.2 postings rows per event (64: 2.9, 16: 4.4), and one still decodes in about 0.2 ms.
- */
-export const EVENTS_PER_CHUNK = 128;
-/**
- * The widest span of eventTimes one chunk may hold, in seconds. A lookup bounded above (EndTime, or
- * the cursor of a later page) seeks the postings to that bound plus this span instead of reading
- * every newer chunk.
- */
-export const MAX_CHUNK_SPAN_MS = 86_400_000;
+
 /** Decoded chunks kept in memory. */
 const CACHE_BYTES = 192 * 1024 * 1024;
 const SEQ_FLOOR = 'seq-floor';
 /** Rows of `chunk_rewrites` kept: a connection further behind than this empties its whole cache. */
 const REWRITES_KEPT = 10_000;
+
+/**
+ * A chunk to write: its first seq, received time and events. `records`: its records part already
+ * compressed (chunk-preparation.ts), with each record's byte length; else it is compressed here.
+ */
+export interface ChunkToWrite {
+  firstSeq: number;
+  received: number;
+  events: readonly ChunkEvent[];
+  records?: { compressed: Buffer; lengths: ArrayLike<number> };
+}
 
 export interface ChunkRow {
   id: number;
@@ -119,17 +121,19 @@ export class ChunkJournal {
    * Writes several chunks. Their postings and id rows are inserted in key order: neighbouring keys
    * share B-tree pages, so a large append touches each page once instead of at random.
    */
-  insertMany(chunks: readonly { firstSeq: number; received: number; events: readonly ChunkEvent[] }[], { indexIds = true }: { indexIds?: boolean } = {}): void {
+  insertMany(chunks: readonly ChunkToWrite[], { indexIds = true }: { indexIds?: boolean } = {}): void {
     const postings: Posting[] = [];
     const chunkOf: number[] = [];
     const idRows: [number, number][] = [];
-    for (const { firstSeq, received, events } of chunks) {
-      const plain = encodeChunk(events);
+    for (const { firstSeq, received, events, records } of chunks) {
       let receivedMax = received;
       for (const e of events) receivedMax = Math.max(receivedMax, received + e.receivedDelta);
       const lastSeq = firstSeq + events[events.length - 1]!.seqDelta;
       this.statements.insertChunk.run(firstSeq, lastSeq, events.length, received, receivedMax);
-      this.statements.insertData.run(firstSeq, this.compression.compress(plain));
+      const data = records
+        ? this.compression.compressBeside(encodeChunkMeta(events, records.lengths), records.compressed, sum(records.lengths))
+        : this.compression.compress(encodeChunk(events));
+      this.statements.insertData.run(firstSeq, data);
       for (const p of postingsOfEvents(events)) {
         postings.push(p);
         chunkOf.push(firstSeq);
@@ -277,6 +281,24 @@ export class ChunkJournal {
     this.pendingDictionary = undefined;
   }
 
+  /** Whether a records part compressed elsewhere with dictionary `id` can go into a chunk here. */
+  canWriteCompressedWith(id: number): boolean {
+    return this.compression.has(id) && id !== this.pendingDictionary;
+  }
+
+  /** The dictionary new chunks use, for compressing records parts elsewhere; undefined while it may still roll back. */
+  recipe(): ChunkRecipe | undefined {
+    if (this.pendingDictionary !== undefined) return undefined;
+    const id = this.compression.current;
+    if (this.lastRecipe?.dictionaryId !== id) {
+      const dictionary = this.statements.dictionary.get(id);
+      this.lastRecipe = dictionary === undefined ? undefined : { kind: 'sqlite-chunks', dictionaryId: id, dictionary };
+    }
+    return this.lastRecipe;
+  }
+
+  private lastRecipe: ChunkRecipe | undefined;
+
   /**
    * Offers newly received events for the store's own dictionary, built from its first records, once. Another process writing to the
    * same store (an import beside the server) may have built one first: then that one is used.
@@ -300,4 +322,10 @@ export class ChunkJournal {
 
 function comparePostings(a: Posting, b: Posting): number {
   return a.part - b.part || a.attr - b.attr || a.term - b.term || a.tmax - b.tmax;
+}
+
+function sum(values: ArrayLike<number>): number {
+  let total = 0;
+  for (let i = 0; i < values.length; i++) total += values[i]!;
+  return total;
 }

@@ -6,7 +6,7 @@ import type { DecodedChunk } from './chunk-format.js';
 import type { ChunkJournal } from './chunk-journal.js';
 import type { PostingsCache } from './postings-cache.js';
 import { postingsKey } from './postings-cache.js';
-import { MAX_CHUNK_SPAN_MS } from './chunk-journal.js';
+import { MAX_CHUNK_SPAN_MS } from './chunk-groups.js';
 import type { Candidate, CandidateSource } from './chunk-walk.js';
 import { mergeSources, walkChunks } from './chunk-walk.js';
 import type { AttrCode } from './postings.js';

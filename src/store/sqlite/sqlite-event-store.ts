@@ -1,11 +1,13 @@
 import type Database from 'better-sqlite3';
 import type { JournalEntry, StoredEvent } from '../../records/index.js';
 import { readOnlyCode } from '../../records/index.js';
-import type { AppendResult, EventPage, EventQuery, EventStore } from '../types.js';
+import type { AppendOptions, AppendResult, EventPage, EventQuery, EventStore } from '../types.js';
 import { ChunkCompactor } from './chunk-compactor.js';
 import type { ChunkEvent } from './chunk-format.js';
-import type { ChunkRow } from './chunk-journal.js';
-import { ChunkJournal, EVENTS_PER_CHUNK, MAX_CHUNK_SPAN_MS } from './chunk-journal.js';
+import { chunkGroups, EVENTS_PER_CHUNK, MAX_CHUNK_SPAN_MS } from './chunk-groups.js';
+import type { ChunkRow, ChunkToWrite } from './chunk-journal.js';
+import { ChunkJournal } from './chunk-journal.js';
+import type { ChunkRecipe, PreparedChunks } from './chunk-preparation.js';
 import { EventLookup } from './event-lookup.js';
 import { PostingsCache } from './postings-cache.js';
 import { partKey, toStoredEvent } from './stored-event.js';
@@ -62,8 +64,8 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** One transaction: skip stored eventIDs, intern terms, write chunks; resolves once it is on disk. */
-  async append(entries: readonly JournalEntry[]): Promise<AppendResult> {
-    const result = this.write(() => this.appendSync(entries));
+  async append(entries: readonly JournalEntry[], options: AppendOptions = {}): Promise<AppendResult> {
+    const result = this.write(() => this.appendSync(entries, options.prepared));
     if (result.inserted > 0) {
       this.checkpointer.noteAppended(result.inserted);
       await this.walSync.sync();
@@ -71,7 +73,12 @@ export class SqliteEventStore implements EventStore {
     return result;
   }
 
-  private appendSync(entries: readonly JournalEntry[]): AppendResult {
+  /** The dictionary new chunks use, for a thread that prepares appends (chunk-preparation.ts). */
+  appendRecipe(): ChunkRecipe | undefined {
+    return this.journal.recipe();
+  }
+
+  private appendSync(entries: readonly JournalEntry[], prepared: PreparedChunks | undefined): AppendResult {
     const seen = new Set<string>();
     const fresh: JournalEntry[] = [];
     for (const entry of entries) {
@@ -80,14 +87,26 @@ export class SqliteEventStore implements EventStore {
       if (!this.journal.has(entry.eventId)) fresh.push(entry);
     }
     if (fresh.length === 0) return { inserted: 0, duplicates: entries.length };
+    // Made for exactly these entries, all of them stored: its chunks are the ones chunkGroups would cut.
+    const usable =
+      prepared !== undefined && prepared.count === entries.length && fresh.length === entries.length && this.journal.canWriteCompressedWith(prepared.dictionaryId);
+    const { order, ends } = usable ? prepared : chunkGroups(fresh);
     const received = this.nextReceivedTime();
     let seq = this.journal.lastSeq() + 1;
-    const chunks = chunkGroups(fresh).map((group) => {
-      const events = group.map((entry, i) => this.toChunkEvent(entry, i));
+    const chunks: ChunkToWrite[] = [];
+    let from = 0;
+    ends.forEach((to, k) => {
+      const events: ChunkEvent[] = [];
+      for (let at = from; at < to; at++) events.push(this.toChunkEvent(fresh[order[at]!]!, at - from));
       this.journal.train(events);
-      const chunk = { firstSeq: seq, received, events };
+      const chunk: ChunkToWrite = { firstSeq: seq, received, events };
+      if (usable) {
+        const records = prepared.records.subarray(k === 0 ? 0 : prepared.recordsEnds[k - 1], prepared.recordsEnds[k]);
+        chunk.records = { compressed: Buffer.from(records.buffer, records.byteOffset, records.byteLength), lengths: prepared.lengths.subarray(from, to) };
+      }
+      chunks.push(chunk);
       seq += events.length;
-      return chunk;
+      from = to;
     });
     this.journal.insertMany(chunks);
     return { inserted: fresh.length, duplicates: entries.length - fresh.length };
@@ -237,33 +256,4 @@ export class SqliteEventStore implements EventStore {
   storedBytes(): Promise<number> {
     return Promise.resolve((this.statements.pageCount.get() ?? 0) * (this.statements.pageSize.get() ?? 0));
   }
-}
-
-/**
- * Splits one append into chunks. Events of one append are committed together, so their order among
- * themselves is free: sorted by partition and time, chunks stay narrow in time and few partitions
- * share one, which keeps postings few and lookups short. No chunk spans more than MAX_CHUNK_SPAN_MS.
- */
-function chunkGroups(entries: readonly JournalEntry[]): JournalEntry[][] {
-  const sorted = entries
-    .map((entry) => ({ entry, part: partKey(entry.accountId, entry.region, entry.category) }))
-    .sort((a, b) => (a.part < b.part ? -1 : a.part > b.part ? 1 : a.entry.eventTime - b.entry.eventTime));
-  const groups: JournalEntry[][] = [];
-  let group: JournalEntry[] = [];
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const { entry } of sorted) {
-    const t = entry.eventTime;
-    if (group.length === EVENTS_PER_CHUNK || Math.max(hi, t) - Math.min(lo, t) > MAX_CHUNK_SPAN_MS) {
-      groups.push(group);
-      group = [];
-      lo = Infinity;
-      hi = -Infinity;
-    }
-    group.push(entry);
-    lo = Math.min(lo, t);
-    hi = Math.max(hi, t);
-  }
-  if (group.length > 0) groups.push(group);
-  return groups;
 }
