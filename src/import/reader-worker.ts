@@ -1,7 +1,8 @@
 /**
- * The import's reading thread (started by `readListedFilesOnThread`): reads the listed files and
- * posts their batches, staying a bounded number of entries ahead of what the consumer has taken.
- * Decryption is asked of the importing thread, which holds the key service.
+ * The import's reading thread (started by `readListedFilesOnThread`): reads the listed files, forms
+ * the import's batches from them and posts each (prepared for the store when it gave a recipe),
+ * staying a bounded number of entries ahead of what the consumer has taken. Decryption is asked of
+ * the importing thread, which holds the key service.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { appendPreparer } from '../store/index.js';
