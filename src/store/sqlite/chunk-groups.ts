@@ -7,7 +7,7 @@ import { partKey } from './stored-event.js';
  */
 export const EVENTS_PER_CHUNK = 128;
 /**
- * The widest span of eventTimes one chunk may hold, in seconds. A lookup bounded above (EndTime, or
+ * The widest span of eventTimes one chunk may hold, in ms (one day). A lookup bounded above (EndTime, or
  * the cursor of a later page) seeks the postings to that bound plus this span instead of reading
  * every newer chunk.
  */

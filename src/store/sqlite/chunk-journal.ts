@@ -12,7 +12,6 @@ import type { Posting } from './postings.js';
 import type { PostingsCache } from './postings-cache.js';
 import { postingsOf, postingsOfEvents } from './postings.js';
 
-
 /** Decoded chunks kept in memory. */
 const CACHE_BYTES = 192 * 1024 * 1024;
 const SEQ_FLOOR = 'seq-floor';
