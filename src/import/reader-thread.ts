@@ -35,7 +35,8 @@ export type FromReader =
   | { kind: 'failed'; message: string };
 
 export type ToReader =
-  | { kind: 'taken'; entries: number }
+  /** `waited`: the consumer had to wait for the batch it took (this thread is the slower one). */
+  | { kind: 'taken'; entries: number; waited: boolean }
   | { kind: 'recipe'; recipe: AppendRecipe }
   | { kind: 'decrypted'; id: number; plaintext?: Uint8Array; error?: string };
 
@@ -91,17 +92,20 @@ export async function* readListedFilesOnThread(listing: ArchiveListing, options:
     crashed ??= new Error('the import reader thread stopped before the end');
     notify();
   });
+  let waited = false;
   try {
     for (;;) {
       const message = arrived.shift();
       if (message === undefined) {
         if (crashed) throw crashed;
+        waited = true;
         await new Promise<void>((resolve) => (wake = resolve));
         continue;
       }
       if (message.kind === 'end') return;
       if (message.kind === 'failed') throw new Error(message.message);
-      worker.postMessage({ kind: 'taken', entries: message.batch.entries.eventIds.length } satisfies ToReader);
+      worker.postMessage({ kind: 'taken', entries: message.batch.entries.eventIds.length, waited } satisfies ToReader);
+      waited = false;
       yield unpackBatch(message.batch);
       // The consumer has appended what it took before: a store that has just learned its dictionary says so now.
       const latest = appendRecipe?.();

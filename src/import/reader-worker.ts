@@ -22,11 +22,14 @@ let resume: (() => void) | undefined;
 const decryptions = new Map<number, { resolve: (plaintext: Buffer | undefined) => void; reject: (error: Error) => void }>();
 let nextDecryption = 0;
 let preparer: AppendPreparer | undefined = input.recipe ? appendPreparer(input.recipe) : undefined;
+/** Whether the consumer last had to wait for a batch: then this thread is the slower one. */
+let consumerWaited = false;
 
 port.on('message', (message: ToReader) => {
   if (message.kind === 'taken') {
     entriesAhead -= message.entries;
     batchesAhead--;
+    consumerWaited = message.waited;
     resume?.();
     resume = undefined;
     return;
@@ -81,9 +84,9 @@ async function run(): Promise<void> {
   const options = input.decrypts ? { ...input.options, decrypt } : input.options;
   for await (const batch of rebatch(readListedFiles(input.listing, options), input.options.batchSize ?? DEFAULT_BATCH_SIZE)) {
     while (entriesAhead >= input.aheadEntries || batchesAhead >= input.aheadBatches) await new Promise<void>((r) => (resume = r));
-    // Prepared only while the importing thread has a batch still to take: then it is the busier one, and
-    // the work moves off it. When it waits for this thread, the batch goes as it is and it does the work.
-    if (preparer && batch.entries.length > 0 && batchesAhead > 0) batch.prepared = preparer.prepare(batch.entries);
+    // Prepared while the importing thread is the busier one: the work moves off it. When it has had to
+    // wait for this thread, the batch goes as it is and it does the work, so the two stay balanced.
+    if (preparer && batch.entries.length > 0 && !consumerWaited) batch.prepared = preparer.prepare(batch.entries);
     entriesAhead += batch.entries.length;
     batchesAhead++;
     post({ kind: 'batch', batch: packBatch(batch) });
