@@ -19,9 +19,9 @@ interface LoadedDictionary {
 /**
  * Compresses chunks with zstd and one of the store's dictionaries (raw content: sampled records of the
  * store itself). A chunk starts with its dictionary id (2 bytes, little-endian), so dictionaries can
- * be added later without rewriting older chunks. Then comes one zstd frame, or two compressed apart
- * with that dictionary: the metadata's and the records' (see `compressBeside`). Concatenated frames
- * decompress to the concatenated plain bytes, so both forms read the same.
+ * be added later without rewriting older chunks. Then come two zstd frames compressed apart with that
+ * dictionary, the metadata's and the records' (`compressBeside`), or, in chunks written before, one.
+ * Concatenated frames decompress to the concatenated plain bytes, so both forms read the same.
  */
 export class ChunkCompression {
   private readonly dictionaries = new Map<number, LoadedDictionary>();

@@ -3,7 +3,7 @@ import type { OpenChunk } from './chunk-cache.js';
 import { ChunkCache } from './chunk-cache.js';
 import { ChunkCompression } from './chunk-compression.js';
 import type { ChunkEvent } from './chunk-format.js';
-import { DecodedChunk, encodeChunk, encodeChunkMeta } from './chunk-format.js';
+import { DecodedChunk, encodeChunkMeta, encodeRecords } from './chunk-format.js';
 import type { ChunkRecipe } from './chunk-preparation.js';
 import { DictionarySampler } from './dictionary-sampler.js';
 import { eventIdHash } from './event-id.js';
@@ -129,10 +129,10 @@ export class ChunkJournal {
       for (const e of events) receivedMax = Math.max(receivedMax, received + e.receivedDelta);
       const lastSeq = firstSeq + events[events.length - 1]!.seqDelta;
       this.statements.insertChunk.run(firstSeq, lastSeq, events.length, received, receivedMax);
-      const data = records
-        ? this.compression.compressBeside(encodeChunkMeta(events, records.lengths), records.compressed, sum(records.lengths))
-        : this.compression.compress(encodeChunk(events));
-      this.statements.insertData.run(firstSeq, data);
+      // Metadata and records compressed apart, as an import's reading thread prepares them: at level 1
+      // the store comes out smaller than with one frame (stored ÷ gzip 1.38 against 1.43, benchmark data).
+      const own = records ?? this.compressRecords(events);
+      this.statements.insertData.run(firstSeq, this.compression.compressBeside(encodeChunkMeta(events, own.lengths), own.compressed, sum(own.lengths)));
       for (const p of postingsOfEvents(events)) {
         postings.push(p);
         chunkOf.push(firstSeq);
@@ -149,6 +149,11 @@ export class ChunkJournal {
     if (idRows.length === 0) return;
     idRows.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     this.ids.insert(idRows);
+  }
+
+  private compressRecords(events: readonly ChunkEvent[]): { compressed: Buffer; lengths: Uint32Array } {
+    const { bytes, lengths } = encodeRecords(events.map((e) => e.raw));
+    return { compressed: this.compression.compress(bytes), lengths };
   }
 
   /**
