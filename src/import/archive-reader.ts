@@ -570,9 +570,9 @@ async function* prepend(head: Buffer, it: AsyncIterator<Buffer>): AsyncGenerator
 
 /**
  * Bytes decoded to text at a time. The text stays under V8's large-object size (128 KB, even as
- * two-byte text), so it is made in the young generation's pages, already mapped: a whole inflated file (about 1 MB here)
- * decoded at once took fresh pages from the kernel each time, and their page faults cost the reader
- * thread more than the splitter's extra seams.
+ * two-byte text), so it is made in the young generation's pages, already mapped: a whole inflated
+ * file (about 1 MB here) decoded at once took fresh pages from the kernel each time, and their page
+ * faults cost the reader thread more than the splitter's extra seams.
  */
 const DECODE_SLICE = 48 * 1024;
 

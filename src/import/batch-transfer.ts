@@ -6,8 +6,8 @@ import type { ArchiveBatch } from './archive-reader.js';
  * A batch as it crosses from the reader thread to the importing thread: entries as columns. Cloned
  * as objects, 4,096 entries cost the receiving thread about 16 ms to rebuild; as columns, with each
  * repeated value (account, region, name, source, user, key, resource) sent once per batch and the
- * record texts joined into a few strings sliced again on arrival, about 7 ms. The receiving thread is the one
- * that sets an import's pace. (Measured on the benchmark data with v8.serialize/deserialize.)
+ * record texts joined into a few strings sliced again on arrival, about 7 ms. The receiving thread
+ * is the one that sets an import's pace. (Measured on the benchmark data with v8.serialize/deserialize.)
  */
 export interface PackedBatch extends Omit<ArchiveBatch, 'entries'> {
   entries: PackedEntries;
