@@ -16,6 +16,13 @@ export async function* rebatch(batches: AsyncIterable<ArchiveBatch>, size: numbe
   let handedOn = 0;
   let lastFile = '';
   const finished: { batch: ArchiveBatch; after: number }[] = [];
+  /** The skipped count gathered so far, for the batch about to be handed on. */
+  const take = (): number => {
+    const n = skipped;
+    skipped = 0;
+    return n;
+  };
+  /** The results of files whose entries have all been handed on. */
   function* results(): Generator<ArchiveBatch> {
     while (finished.length > 0 && finished[0]!.after <= handedOn) {
       const { batch } = finished.shift()!;
@@ -23,11 +30,6 @@ export async function* rebatch(batches: AsyncIterable<ArchiveBatch>, size: numbe
       yield { ...batch, skipped: take(), bytesRead };
     }
   }
-  const take = (): number => {
-    const n = skipped;
-    skipped = 0;
-    return n;
-  };
   for await (const batch of batches) {
     if (entries.length === 0 && batch.entries.length === size) entries = batch.entries;
     else for (const e of batch.entries) entries.push(e);

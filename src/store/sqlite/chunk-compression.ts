@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type * as Zstd from 'zstd-napi/binding.js';
+import { encodeRecords } from './chunk-format.js';
 
 // The native binding directly: its prepared-dictionary API (CDict/DDict) is what makes small chunks cheap.
 const zstd = createRequire(import.meta.url)('zstd-napi/binding.js') as typeof Zstd;
@@ -56,10 +57,16 @@ export class ChunkCompression {
     return this.compressWith(this.current, plain);
   }
 
+  /** A chunk's records part (`encodeRecords`), compressed with the current dictionary, and each record's byte length. */
+  compressRecords(raws: readonly string[]): { compressed: Buffer; lengths: Uint32Array } {
+    const { bytes, lengths } = encodeRecords(raws);
+    return { compressed: this.compress(bytes), lengths };
+  }
+
   /**
-   * A chunk whose records part was compressed elsewhere (`compress` of `encodeRecords`' bytes, with a
-   * dictionary this store has; `recordBytes` long when plain): `meta` is compressed with the same
-   * dictionary and goes in front.
+   * A chunk from its metadata and its records part compressed by `compressRecords`, here or on
+   * another thread, with a dictionary this store has (`recordBytes` long when plain): `meta` is
+   * compressed with the same dictionary and goes in front.
    */
   compressBeside(meta: Buffer, compressedRecords: Buffer, recordBytes: number): Buffer {
     const id = compressedRecords.readUInt16LE(0);

@@ -31,7 +31,7 @@ const ID_UUID = 1;
 
 export function encodeChunk(events: readonly ChunkEvent[]): Buffer {
   const records = encodeRecords(events.map((e) => e.raw));
-  return encodeChunkMeta(events, records.lengths, records.bytes);
+  return Buffer.concat([encodeChunkMeta(events, records.lengths), records.bytes]);
 }
 
 /**
@@ -45,13 +45,10 @@ export function encodeRecords(raws: readonly string[]): { bytes: Buffer; lengths
   return { bytes: records.result(), lengths };
 }
 
-/**
- * A chunk's plain layout up to its records: the metadata, which holds the records' byte lengths.
- * With `records`, the whole chunk (metadata then records).
- */
-export function encodeChunkMeta(events: readonly ChunkEvent[], lengths: ArrayLike<number>, records?: Buffer): Buffer {
+/** A chunk's plain layout up to its records: the metadata, which holds the records' byte lengths. */
+export function encodeChunkMeta(events: readonly ChunkEvent[], lengths: ArrayLike<number>): Buffer {
   if (lengths.length !== events.length) throw new Error(`chunk of ${events.length} events given ${lengths.length} record lengths`);
-  const meta = new ByteWriter(64 + events.length * 48 + (records?.length ?? 0));
+  const meta = new ByteWriter(64 + events.length * 48);
   meta.uint(FORMAT);
   meta.uint(events.length);
   let previousTime = 0;
@@ -78,7 +75,6 @@ export function encodeChunkMeta(events: readonly ChunkEvent[], lengths: ArrayLik
     }
     meta.uint(lengths[i]!);
   });
-  if (records) meta.bytes(records);
   return meta.result();
 }
 

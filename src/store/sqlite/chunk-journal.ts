@@ -3,7 +3,7 @@ import type { OpenChunk } from './chunk-cache.js';
 import { ChunkCache } from './chunk-cache.js';
 import { ChunkCompression } from './chunk-compression.js';
 import type { ChunkEvent } from './chunk-format.js';
-import { DecodedChunk, encodeChunkMeta, encodeRecords } from './chunk-format.js';
+import { DecodedChunk, encodeChunkMeta } from './chunk-format.js';
 import type { ChunkRecipe } from './chunk-preparation.js';
 import { DictionarySampler } from './dictionary-sampler.js';
 import { eventIdHash } from './event-id.js';
@@ -49,6 +49,8 @@ export class ChunkJournal {
   private pendingDictionary: number | undefined;
   /** The last `chunk_rewrites` row this connection has followed (undefined: none yet). */
   private seenRewrite: number | undefined;
+  /** The last recipe handed out, kept while the current dictionary stays the same. */
+  private lastRecipe: ChunkRecipe | undefined;
   /** Chunks the transaction in progress removed (endWrite logs them). */
   private removedInWrite: number[] = [];
   private readonly statements;
@@ -131,7 +133,7 @@ export class ChunkJournal {
       this.statements.insertChunk.run(firstSeq, lastSeq, events.length, received, receivedMax);
       // Metadata and records compressed apart, as an import's reading thread prepares them: at level 1
       // the store comes out smaller than with one frame (stored ÷ gzip 1.38 against 1.43, benchmark data).
-      const own = records ?? this.compressRecords(events);
+      const own = records ?? this.compression.compressRecords(events.map((e) => e.raw));
       this.statements.insertData.run(firstSeq, this.compression.compressBeside(encodeChunkMeta(events, own.lengths), own.compressed, sum(own.lengths)));
       for (const p of postingsOfEvents(events)) {
         postings.push(p);
@@ -149,11 +151,6 @@ export class ChunkJournal {
     if (idRows.length === 0) return;
     idRows.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     this.ids.insert(idRows);
-  }
-
-  private compressRecords(events: readonly ChunkEvent[]): { compressed: Buffer; lengths: Uint32Array } {
-    const { bytes, lengths } = encodeRecords(events.map((e) => e.raw));
-    return { compressed: this.compression.compress(bytes), lengths };
   }
 
   /**
@@ -300,8 +297,6 @@ export class ChunkJournal {
     }
     return this.lastRecipe;
   }
-
-  private lastRecipe: ChunkRecipe | undefined;
 
   /**
    * Offers newly received events for the store's own dictionary, built from its first records, once. Another process writing to the

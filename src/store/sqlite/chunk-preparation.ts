@@ -1,6 +1,5 @@
 import type { JournalEntry } from '../../records/index.js';
 import { ChunkCompression } from './chunk-compression.js';
-import { encodeRecords } from './chunk-format.js';
 import { chunkGroups } from './chunk-groups.js';
 
 /** What a thread needs to prepare a SQLite store's appends: the dictionary its new chunks use. */
@@ -47,9 +46,8 @@ export class ChunkPreparer {
     ends.forEach((to, k) => {
       const raws: string[] = [];
       for (let at = from; at < to; at++) raws.push(entries[order[at]!]!.raw);
-      const records = encodeRecords(raws);
-      lengths.set(records.lengths, from);
-      const compressed = this.compression.compress(records.bytes);
+      const { compressed, lengths: own } = this.compression.compressRecords(raws);
+      lengths.set(own, from);
       parts.push(compressed);
       bytes += compressed.length;
       recordsEnds[k] = bytes;
