@@ -4,7 +4,11 @@
  *
  *   git worktree add /tmp/cairn-old <rev> && ...                                    # an older build
  *   node --import tsx bench/import-ab.ts --data bench/out/data \
- *     --cli /tmp/cairn-old/dist/cli/main.js --cli dist/cli/main.js [--rounds 2]
+ *     --cli /tmp/cairn-old/dist/cli/main.js --cli dist/cli/main.js [--rounds 2] [--threads]
+ *
+ * `--threads` also prints each import's CPU by thread and the bytes it wrote (from /proc while it
+ * runs). Threads are listed in the order they started: `cairn import`'s own thread, V8's helper
+ * threads (GC), the importing thread, the reading thread, then the checkpoint thread.
  *
  * A build's dist/ must sit inside a checkout (its node_modules are found from there).
  */
@@ -15,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { isMain, parseNumber, runMain } from './lib/args.js';
 import { describeOtherLoad, sampleOtherLoad } from './lib/other-load.js';
 import { runTimed } from './lib/proc.js';
+import type { ProcessUsage } from './lib/thread-sampler.js';
 import { BENCH_OUT, REPO_ROOT, writeReport } from './lib/report.js';
 
 interface Run {
@@ -23,6 +28,17 @@ interface Run {
   eventsPerSecond: number;
   wallSeconds: number;
   cpuSeconds: number;
+  usage?: ProcessUsage;
+}
+
+/** Bytes written, then every thread that used 0.1 CPU-s or more, in the order the threads started. */
+function describeUsage(usage: ProcessUsage): string {
+  const lines = [`    written ${(usage.writtenBytes / 1e9).toFixed(2)} GB (to storage ${(usage.storageWriteBytes / 1e9).toFixed(2)} GB)`];
+  for (const t of usage.threads) {
+    if (t.userMs + t.systemMs < 100) continue;
+    lines.push(`    thread ${t.tid}: ${(t.userMs / 1000).toFixed(1)} s user + ${(t.systemMs / 1000).toFixed(1)} s system`);
+  }
+  return lines.join('\n');
 }
 
 async function main(): Promise<void> {
@@ -31,6 +47,7 @@ async function main(): Promise<void> {
       data: { type: 'string', default: path.join(BENCH_OUT, 'data') },
       cli: { type: 'string', multiple: true },
       rounds: { type: 'string', default: '2' },
+      threads: { type: 'boolean', default: false },
     },
   });
   const clis = values.cli ?? [path.join(REPO_ROOT, 'dist', 'cli', 'main.js')];
@@ -42,14 +59,15 @@ async function main(): Promise<void> {
     for (const cli of clis) {
       const dataDir = mkdtempSync(path.join(tmpdir(), 'cairn-import-ab-'));
       try {
-        const run = await runTimed(process.execPath, [cli, 'import', '--data-dir', dataDir, values.data]);
+        const run = await runTimed(process.execPath, [cli, 'import', '--data-dir', dataDir, values.data], { watchThreads: values.threads });
         if (run.exitCode !== 0) throw new Error(`${cli} import exited with ${run.exitCode}: ${run.stderr}`);
         // The command's own figure: events read over its time, the final merge included.
         const reported = /\((\d+) events\/s\)/.exec(run.stdout);
         if (!reported) throw new Error(`no events/s in the import's output: ${run.stdout}`);
-        const result: Run = { round, cli, eventsPerSecond: Number(reported[1]), wallSeconds: run.wallMs / 1000, cpuSeconds: run.cpuMs / 1000 };
+        const result: Run = { round, cli, eventsPerSecond: Number(reported[1]), wallSeconds: run.wallMs / 1000, cpuSeconds: run.cpuMs / 1000, ...(run.usage ? { usage: run.usage } : {}) };
         runs.push(result);
         console.log(`round ${round}  ${cli}: ${result.eventsPerSecond} events/s  ${result.wallSeconds.toFixed(1)} s  ${result.cpuSeconds.toFixed(1)} CPU-s`);
+        if (run.usage) console.log(describeUsage(run.usage));
       } finally {
         rmSync(dataDir, { recursive: true, force: true });
       }

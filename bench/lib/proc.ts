@@ -7,29 +7,13 @@
  *  - `dirSize`: bytes a directory holds (storage benchmarks vs the .json.gz archive);
  *  - `createAccessKey`: `cairn keys create` on a data directory, the key to sign with.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
-
-let clockTicks: number | undefined;
-
-/** Kernel clock ticks per second (`getconf CLK_TCK`, usually 100). */
-export function clkTck(): number {
-  if (clockTicks === undefined) {
-    const r = spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' });
-    const n = Number(r.stdout?.trim());
-    clockTicks = Number.isFinite(n) && n > 0 ? n : 100;
-  }
-  return clockTicks;
-}
-
-/** Fields of /proc/<pid>/stat after the `(comm)` field (which may contain spaces). */
-function statFields(pid: number | 'self'): string[] {
-  const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return text.slice(text.lastIndexOf(')') + 2).split(' ');
-}
+import { clkTck, statFields } from './proc-stat.js';
+import type { ProcessUsage } from './thread-sampler.js';
+import { watchProcess } from './thread-sampler.js';
 
 /** CPU milliseconds (user + system) used so far by a running process. */
 export function processCpuMs(pid: number): number {
@@ -51,13 +35,15 @@ export interface TimedRun {
   cpuMs: number;
   stdout: string;
   stderr: string;
+  /** With `watchThreads`: the command's CPU per thread and the bytes it wrote, as last sampled. */
+  usage?: ProcessUsage;
 }
 
 /**
  * Runs a command to completion and measures it. Do not run other child processes at the same
  * time (their CPU would be counted too).
  */
-export function runTimed(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<TimedRun> {
+export function runTimed(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; watchThreads?: boolean } = {}): Promise<TimedRun> {
   return new Promise((resolve, reject) => {
     const cpu0 = reapedChildrenCpuMs();
     const t0 = performance.now();
@@ -66,9 +52,11 @@ export function runTimed(command: string, args: string[], options: { cwd?: strin
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const watch = options.watchThreads && child.pid !== undefined ? watchProcess(child.pid) : undefined;
     child.on('error', reject);
     child.on('close', (code) => {
-      resolve({ exitCode: code, wallMs: performance.now() - t0, cpuMs: reapedChildrenCpuMs() - cpu0, stdout, stderr });
+      const usage = watch?.stop();
+      resolve({ exitCode: code, wallMs: performance.now() - t0, cpuMs: reapedChildrenCpuMs() - cpu0, stdout, stderr, ...(usage ? { usage } : {}) });
     });
   });
 }
