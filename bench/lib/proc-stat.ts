@@ -19,3 +19,11 @@ export function statFields(pid: number | 'self', tid?: number): string[] {
   const text = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
   return text.slice(text.lastIndexOf(')') + 2).split(' ');
 }
+
+/** User and system CPU milliseconds used so far by a process, or by one of its threads. */
+export function cpuTimes(pid: number | 'self', tid?: number): { userMs: number; systemMs: number } {
+  const f = statFields(pid, tid);
+  // After "(comm)": state=0 … utime=11, stime=12 (fields 14 and 15 of proc(5)).
+  const tick = 1000 / clkTck();
+  return { userMs: Number(f[11]) * tick, systemMs: Number(f[12]) * tick };
+}

@@ -11,15 +11,14 @@ import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { clkTck, statFields } from './proc-stat.js';
+import { clkTck, cpuTimes, statFields } from './proc-stat.js';
 import type { ProcessUsage } from './thread-sampler.js';
 import { watchProcess } from './thread-sampler.js';
 
 /** CPU milliseconds (user + system) used so far by a running process. */
 export function processCpuMs(pid: number): number {
-  const f = statFields(pid);
-  // After "(comm)": state=0 … utime=11, stime=12 (fields 14 and 15 of proc(5)).
-  return ((Number(f[11]) + Number(f[12])) * 1000) / clkTck();
+  const { userMs, systemMs } = cpuTimes(pid);
+  return userMs + systemMs;
 }
 
 /** CPU milliseconds of this process's reaped children (cutime + cstime). */

@@ -5,7 +5,7 @@
  * reading, appending, GC and checkpoint threads.
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import { clkTck, statFields } from './proc-stat.js';
+import { cpuTimes } from './proc-stat.js';
 
 export interface ThreadCpu {
   /** Kernel thread id: threads are numbered in the order they started (the main thread's is the pid). */
@@ -54,10 +54,7 @@ export function watchProcess(pid: number, everyMs = 200): ProcessWatch {
 
 function threadCpu(pid: number, tid: number): ThreadCpu | undefined {
   try {
-    // After "(comm)": utime and stime are the 12th and 13th fields (14 and 15 of proc(5)).
-    const fields = statFields(pid, tid);
-    const tick = 1000 / clkTck();
-    return { tid, userMs: Number(fields[11]) * tick, systemMs: Number(fields[12]) * tick };
+    return { tid, ...cpuTimes(pid, tid) };
   } catch {
     return undefined;
   }
